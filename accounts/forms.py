@@ -1,0 +1,146 @@
+from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+
+from accounts.models import Nation, Organisation, User
+from core.extensions import db
+from core.timezones import is_valid_timezone, timezone_choices
+
+def _is_email(address: str) -> bool:
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+PASSWORD_HINT = "At least 10 characters. A short sentence is easy to remember and hard to guess."
+
+
+def _password_field(label="Password"):
+    return PasswordField(label, validators=[InputRequired(message="Enter a password."),
+                                            Length(min=10, max=200, message="Use at least 10 characters.")],
+                         description=PASSWORD_HINT)
+
+
+def _confirm_field():
+    return PasswordField("Repeat the password", validators=[
+        InputRequired(message="Repeat the password."),
+        EqualTo("password", message="The two passwords are not the same."),
+    ])
+
+
+def _email_field(label="E-mail address"):
+    return EmailField(label, validators=[
+        InputRequired(message="Enter your e-mail address."),
+        Email(message="Enter an e-mail address like name@example.org.", check_deliverability=False),
+        Length(max=254),
+    ], filters=[lambda value: value.strip().lower() if value else value])
+
+
+class SignInForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField("Password", validators=[InputRequired(message="Enter your password.")])
+    remember = BooleanField("Keep me signed in on this device")
+    submit = SubmitField("Sign in")
+
+    user: User | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        user = User.find_by_email(self.email.data)
+        if user is None or not user.is_active or not user.check_password(self.password.data):
+            # The same words whether or not the address has an account.
+            self.password.errors.append("The e-mail address or password is not right.")
+            return False
+        self.user = user
+        return True
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField("Your name", validators=[InputRequired(message="Enter your name."), Length(max=120)])
+    email = _email_field("Your e-mail address")
+    password = _password_field()
+    confirm = _confirm_field()
+    organisation_name = StringField("Name of your innocence project", validators=[
+        InputRequired(message="Enter the project's name."), Length(max=200)],
+        description="For example: Northtown University Innocence Project")
+    institution = StringField("University or firm", validators=[
+        InputRequired(message="Enter the university or firm the project belongs to."), Length(max=200)])
+    nation = SelectField("Where the project works", choices=[(n.name, n.value) for n in Nation],
+                         validators=[DataRequired()])
+    submit = SubmitField("Register the project")
+
+    def validate_email(self, field):
+        if User.find_by_email(field.data):
+            raise ValidationError("An account with this address exists already. Sign in, or reset your password.")
+
+    def validate_organisation_name(self, field):
+        taken = db.session.scalar(select(Organisation.id).where(
+            func.lower(Organisation.name) == field.data.strip().lower()))
+        if taken:
+            raise ValidationError("A project with this name is registered already. Ask its leader to invite you.")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField("Send me a reset link")
+
+
+class SetPasswordForm(FlaskForm):
+    password = _password_field("New password")
+    confirm = _confirm_field()
+    submit = SubmitField("Save the new password")
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Name", validators=[InputRequired(message="Enter your name."), Length(max=120)])
+    timezone = SelectField("Time zone", validators=[DataRequired()],
+                           description="Dates and times are shown in this zone.")
+    submit = SubmitField("Save profile")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [(name, name.replace("_", " ")) for name in timezone_choices()]
+
+    def validate_timezone(self, field):
+        if not is_valid_timezone(field.data):
+            raise ValidationError("Choose a time zone from the list.")
+
+
+class InviteForm(FlaskForm):
+    emails = TextAreaField("E-mail addresses", validators=[InputRequired(message="Enter at least one address.")],
+                           description="One address per line (or separated by commas). Each gets a link valid for 7 days.")
+    submit = SubmitField("Send invitations")
+
+    addresses: list[str] = []
+
+    def validate_emails(self, field):
+        addresses = [part.strip().lower() for part in field.data.replace(",", "\n").splitlines() if part.strip()]
+        if len(addresses) > 100:
+            raise ValidationError("Invite at most 100 people at a time.")
+        bad = [address for address in addresses if not _is_email(address)]
+        if bad:
+            raise ValidationError(f"These are not e-mail addresses: {', '.join(bad[:10])}")
+        self.addresses = addresses
+
+
+class AcceptInvitationForm(FlaskForm):
+    display_name = StringField("Your name", validators=[InputRequired(message="Enter your name."), Length(max=120)])
+    password = _password_field()
+    confirm = _confirm_field()
+    submit = SubmitField("Create my account")
+
+
+class CreateMentorForm(FlaskForm):
+    display_name = StringField("Name", validators=[InputRequired(message="Enter the mentor's name."), Length(max=120)])
+    email = _email_field("E-mail address")
+    submit = SubmitField("Create mentor account")
+
+    def validate_email(self, field):
+        if User.find_by_email(field.data):
+            raise ValidationError("An account with this address exists already.")
+

@@ -1,0 +1,157 @@
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.db import UTCDateTime, utcnow
+from core.extensions import db
+
+
+class Nation(enum.Enum):
+    ENGLAND_AND_WALES = "England and Wales"
+    SCOTLAND = "Scotland"
+    NORTHERN_IRELAND = "Northern Ireland"
+
+
+class OrganisationState(enum.Enum):
+    PENDING = "Awaiting approval"
+    APPROVED = "Approved"
+    REJECTED = "Rejected"
+
+
+class Organisation(db.Model):
+    """An innocence project: a university clinic or a law-firm team."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    institution: Mapped[str] = mapped_column(String(200))
+    nation: Mapped[Nation] = mapped_column(Enum(Nation, native_enum=False, length=32))
+    state: Mapped[OrganisationState] = mapped_column(
+        Enum(OrganisationState, native_enum=False, length=16),
+        default=OrganisationState.PENDING,
+        index=True,
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True
+    )
+
+    members: Mapped[list["User"]] = relationship(
+        back_populates="organisation", foreign_keys="User.organisation_id", order_by="User.display_name"
+    )
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state is OrganisationState.APPROVED
+
+    def can_decide(self, user) -> bool:
+        """Only administrators approve or reject, and only while the organisation is pending."""
+        return user.is_authenticated and user.is_admin and self.state is OrganisationState.PENDING
+
+    def can_manage(self, user) -> bool:
+        """Leaders of this organisation and administrators manage members and invitations."""
+        return user.is_authenticated and (
+            user.is_admin or (user.is_leader and user.organisation_id == self.id)
+        )
+
+    def can_enrol_members(self, user) -> bool:
+        """Leaders enrol their members only once an administrator has approved the organisation."""
+        return self.is_approved and self.can_manage(user)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stored lower-cased; compared lower-cased
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_mentor: Mapped[bool] = mapped_column(default=False)
+    #: leads `organisation`
+    is_leader: Mapped[bool] = mapped_column(default=False)
+    is_trainee: Mapped[bool] = mapped_column(default=False)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation | None] = relationship(
+        back_populates="members", foreign_keys=[organisation_id]
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_names(self) -> list[str]:
+        flags = [
+            (self.is_admin, "Administrator"),
+            (self.is_mentor, "Mentor"),
+            (self.is_leader, "Project leader"),
+            (self.is_trainee, "Trainee"),
+        ]
+        return [name for held, name in flags if held]
+
+    @property
+    def is_learner(self) -> bool:
+        """Trainees and leaders take courses (a leader is a learner too)."""
+        return self.is_trainee or self.is_leader
+
+    @classmethod
+    def find_by_email(cls, email: str) -> "User | None":
+        return db.session.scalar(select(cls).where(cls.email == email.strip().lower()))
+
+    def can_view_user(self, other: "User") -> bool:
+        return (
+            self.id == other.id
+            or self.is_admin
+            or (self.is_leader and self.organisation_id is not None and self.organisation_id == other.organisation_id)
+        )
+
+
+class Invitation(db.Model):
+    """A leader's invitation to join their organisation; the e-mailed link is signed and single use."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    def can_revoke(self, user) -> bool:
+        return self.is_open and self.organisation.can_manage(user)
+

@@ -1,0 +1,181 @@
+"""Account rules: registration, invitations, approval, tokens. Flush only; views commit."""
+import secrets
+from datetime import timedelta
+
+from flask import current_app, render_template, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from accounts.models import Invitation, Nation, Organisation, OrganisationState, User
+from core import audit
+from core.db import utcnow
+from core.extensions import db
+from core.mail import queue_mail
+
+PASSWORD_RESET_AGE = timedelta(hours=1)
+WELCOME_AGE = timedelta(days=7)
+INVITATION_AGE = timedelta(days=7)
+
+
+class TokenError(Exception):
+    """The link is malformed, expired or already used; the message says which, for the user."""
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"casework-academy:{purpose}")
+
+
+def _read_token(purpose: str, token: str, max_age: timedelta) -> dict:
+    try:
+        return _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))
+    except SignatureExpired as error:
+        raise TokenError("This link has expired. Ask for a new one.") from error
+    except BadSignature as error:
+        raise TokenError("This link is not valid. Check that you copied all of it.") from error
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    base = current_app.config["BASE_URL"]
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+# -- passwords -----------------------------------------------------------------
+
+def password_token(user: User, purpose: str = "password-reset") -> str:
+    # The hash changes when the password does, so a used link stops working.
+    return _serializer(purpose).dumps({"id": user.id, "pw": user.password_hash[-16:]})
+
+
+def user_for_password_token(token: str, purpose: str = "password-reset") -> User:
+    max_age = PASSWORD_RESET_AGE if purpose == "password-reset" else WELCOME_AGE
+    payload = _read_token(purpose, token, max_age)
+    user = db.session.get(User, payload.get("id"))
+    if user is None or not user.is_active or user.password_hash[-16:] != payload.get("pw"):
+        raise TokenError("This link has already been used. Ask for a new one if you need it.")
+    return user
+
+
+def send_password_reset(email: str) -> None:
+    """Mail a reset link if the address has an account; says nothing either way."""
+    user = User.find_by_email(email)
+    if user is None or not user.is_active:
+        return
+    link = absolute_url("accounts.reset_password", token=password_token(user))
+    queue_mail(user.email, "Reset your Casework Academy password",
+               render_template("accounts/email/password_reset.txt", user=user, link=link))
+
+
+def set_password(user: User, password: str) -> None:
+    user.set_password(password)
+    audit.record(user, "user.set_password", user)
+
+
+# -- registration and organisations ---------------------------------------------
+
+def register_leader(display_name: str, email: str, password: str, organisation_name: str,
+                    institution: str, nation: Nation) -> User:
+    """A prospective leader and their organisation, which waits for an administrator's approval."""
+    organisation = Organisation(name=organisation_name.strip(), institution=institution.strip(), nation=nation)
+    user = User(email=email.strip().lower(), display_name=display_name.strip(), is_leader=True,
+                organisation=organisation)
+    user.set_password(password)
+    db.session.add_all([organisation, user])
+    db.session.flush()
+    audit.record(user, "organisation.register", organisation)
+    admins = db.session.scalars(select(User).where(User.is_admin.is_(True), User.is_active_account.is_(True)))
+    for admin in admins:
+        queue_mail(admin.email, f"New organisation to approve: {organisation.name}",
+                   render_template("accounts/email/organisation_registered.txt", organisation=organisation,
+                                   leader=user, link=absolute_url("accounts.list_organisations")))
+    return user
+
+
+def decide_organisation(organisation: Organisation, approve: bool, admin: User) -> None:
+    organisation.state = OrganisationState.APPROVED if approve else OrganisationState.REJECTED
+    organisation.decided_at = utcnow()
+    organisation.decided_by_id = admin.id
+    audit.record(admin, "organisation.approve" if approve else "organisation.reject", organisation)
+    for leader in organisation.members:
+        if leader.is_leader:
+            queue_mail(leader.email, f"{organisation.name}: {organisation.state.value.lower()}",
+                       render_template("accounts/email/organisation_decided.txt", organisation=organisation,
+                                       leader=leader, link=absolute_url("courses.dashboard")))
+
+
+def create_mentor(display_name: str, email: str, admin: User) -> User:
+    """A mentor account with an unusable password; the e-mailed link lets them set one (7 days)."""
+    user = User(email=email.strip().lower(), display_name=display_name.strip(), is_mentor=True)
+    user.set_password(secrets.token_urlsafe(32))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(admin, "user.create_mentor", user)
+    link = absolute_url("accounts.reset_password", token=password_token(user, "welcome"), welcome=1)
+    queue_mail(user.email, "Your Casework Academy mentor account",
+               render_template("accounts/email/mentor_welcome.txt", user=user, link=link))
+    return user
+
+
+# -- invitations -----------------------------------------------------------------
+
+def invitation_token(invitation: Invitation) -> str:
+    return _serializer("invitation").dumps({"id": invitation.id, "at": invitation.created_at.timestamp()})
+
+
+def invitation_for_token(token: str) -> Invitation:
+    payload = _read_token("invitation", token, INVITATION_AGE)
+    invitation = db.session.get(Invitation, payload.get("id"))
+    # A re-sent invitation gets a new timestamp, which retires the earlier link.
+    if invitation is None or invitation.created_at.timestamp() != payload.get("at"):
+        raise TokenError("This invitation link has been replaced by a newer one. Use the latest e-mail.")
+    if invitation.accepted_at is not None:
+        raise TokenError("This invitation has already been accepted. Sign in instead.")
+    if invitation.revoked_at is not None:
+        raise TokenError("This invitation was withdrawn. Ask your project leader for a new one.")
+    return invitation
+
+
+def invite_members(organisation: Organisation, emails: list[str], leader: User) -> tuple[list[str], list[str]]:
+    """Invite each address; returns (invited, skipped-with-reason). Re-inviting refreshes the link."""
+    invited, skipped = [], []
+    members = {member.email for member in organisation.members}
+    existing = {inv.email: inv for inv in db.session.scalars(
+        select(Invitation).where(Invitation.organisation_id == organisation.id, Invitation.email.in_(emails)))}
+    for email in dict.fromkeys(emails):
+        if email in members:
+            skipped.append(f"{email} is already a member")
+            continue
+        invitation = existing.get(email)
+        if invitation is None:
+            invitation = Invitation(organisation_id=organisation.id, email=email)
+            db.session.add(invitation)
+        invitation.created_at, invitation.revoked_at, invitation.accepted_at = utcnow(), None, None
+        invitation.invited_by_id = leader.id
+        db.session.flush()
+        audit.record(leader, "invitation.send", invitation, email)
+        link = absolute_url("accounts.accept_invitation", token=invitation_token(invitation))
+        queue_mail(email, f"Join {organisation.name} on Casework Academy",
+                   render_template("accounts/email/invitation.txt", organisation=organisation,
+                                   leader=leader, link=link, days=INVITATION_AGE.days))
+        invited.append(email)
+    return invited, skipped
+
+
+def revoke_invitation(invitation: Invitation, by: User) -> None:
+    invitation.revoked_at = utcnow()
+    audit.record(by, "invitation.revoke", invitation)
+
+
+def accept_invitation(invitation: Invitation, user: User | None, display_name: str = "", password: str = "") -> User:
+    """Join the organisation: an existing account (signed in as the invited address) or a new one."""
+    if user is None:
+        user = User(email=invitation.email, display_name=display_name.strip())
+        user.set_password(password)
+        db.session.add(user)
+    user.organisation_id = invitation.organisation_id
+    user.is_trainee = True
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    audit.record(user, "invitation.accept", invitation)
+    return user

@@ -1,0 +1,251 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from accounts import bp
+from accounts import operations as ops
+from accounts.forms import (AcceptInvitationForm, CreateMentorForm, ForgotPasswordForm, InviteForm,
+                            ProfileForm, RegisterForm, SetPasswordForm, SignInForm)
+from accounts.models import Invitation, Nation, Organisation, OrganisationState, User
+from core.db import utcnow
+from core.extensions import db, limiter, login_manager
+from core.forms import ActionForm
+from core.permissions import require
+from core.web import safe_redirect_target
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id))
+    return user if user and user.is_active else None
+
+
+def _account_key() -> str:
+    return "sign-in:" + request.form.get("email", "").strip().lower()
+
+
+def _failed(response) -> bool:
+    return response.status_code == 200
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"], deduct_when=_failed,
+               error_message="Too many sign-in attempts from this address. Wait a minute and try again.")
+@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=_account_key, deduct_when=_failed,
+               error_message="Too many failed sign-ins for this account. Wait 15 minutes or reset your password.")
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("courses.dashboard"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        login_user(form.user, remember=form.remember.data)
+        form.user.last_sign_in_at = utcnow()
+        db.session.commit()
+        return redirect(safe_redirect_target(request.args.get("next"), url_for("courses.dashboard")))
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@login_required
+def sign_out():
+    if ActionForm().validate_on_submit():
+        logout_user()
+        flash("You are signed out.", "info")
+    return redirect(url_for("courses.catalogue"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        user = ops.register_leader(form.display_name.data, form.email.data, form.password.data,
+                                   form.organisation_name.data, form.institution.data, Nation[form.nation.data])
+        db.session.commit()
+        login_user(user)
+        flash("Your project is registered. An administrator will approve it shortly; "
+              "you can invite your team now and enrol them once it is approved.", "success")
+        return redirect(url_for("courses.dashboard"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def request_password_reset():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        ops.send_password_reset(form.email.data)
+        db.session.commit()
+        flash("If that address has an account, a reset link is on its way. It works for one hour, once.", "info")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/request_password_reset.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    purpose = "welcome" if request.args.get("welcome") else "password-reset"
+    try:
+        user = ops.user_for_password_token(token, purpose)
+    except ops.TokenError as error:
+        return render_template("accounts/token_error.html", message=str(error)), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        ops.set_password(user, form.password.data)
+        db.session.commit()
+        flash("Your password is saved. Sign in with it now.", "success")
+        logout_user()
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form, user=user)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.display_name = form.display_name.data.strip()
+        current_user.timezone = form.timezone.data
+        db.session.commit()
+        flash("Profile saved.", "success")
+        return redirect(url_for("accounts.edit_profile"))
+    return render_template("accounts/edit_profile.html", form=form)
+
+
+# -- organisations and invitations ------------------------------------------------
+
+def _render_organisation(organisation: Organisation, invite_form: InviteForm, status: int = 200):
+    invitations = db.session.scalars(
+        select(Invitation).where(Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
+                                 Invitation.revoked_at.is_(None)).order_by(Invitation.created_at.desc())).all()
+    members = db.paginate(select(User).where(User.organisation_id == organisation.id)
+                          .order_by(User.display_name, User.id), per_page=50)
+    return render_template("accounts/show_organisation.html", organisation=organisation, invitations=invitations,
+                           members=members,
+                           invite_form=invite_form, action_form=ActionForm(), now=utcnow(),
+                           invitation_age=ops.INVITATION_AGE), status
+
+
+@bp.route("/organisations/<int:organisation_id>")
+@login_required
+def show_organisation(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    require(organisation.can_manage(current_user))
+    return _render_organisation(organisation, InviteForm())
+
+
+@bp.route("/organisations/<int:organisation_id>/invitations", methods=["POST"])
+@login_required
+@limiter.limit("30 per hour")
+def invite_members(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    require(organisation.can_manage(current_user))
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _render_organisation(organisation, form, 400)
+    invited, skipped = ops.invite_members(organisation, form.addresses, current_user)
+    db.session.commit()
+    if invited:
+        flash(f"Invitation sent to {', '.join(invited)}.", "success")
+    for reason in skipped:
+        flash(f"Not invited: {reason}.", "warning")
+    return redirect(url_for("accounts.show_organisation", organisation_id=organisation.id))
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@login_required
+def revoke_invitation(invitation_id: int):
+    invitation = db.get_or_404(Invitation, invitation_id)
+    require(invitation.can_revoke(current_user))
+    if ActionForm().validate_on_submit():
+        ops.revoke_invitation(invitation, current_user)
+        db.session.commit()
+        flash(f"The invitation to {invitation.email} is withdrawn.", "info")
+    return redirect(url_for("accounts.show_organisation", organisation_id=invitation.organisation_id))
+
+
+@bp.route("/invitations/accept/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    try:
+        invitation = ops.invitation_for_token(token)
+    except ops.TokenError as error:
+        return render_template("accounts/token_error.html", message=str(error)), 400
+    existing = User.find_by_email(invitation.email)
+    if existing is not None:
+        if not current_user.is_authenticated or current_user.id != existing.id:
+            flash(f"You already have an account as {invitation.email}. Sign in to accept the invitation.", "info")
+            return redirect(url_for("accounts.sign_in", next=request.path))
+        if existing.organisation_id not in (None, invitation.organisation_id):
+            return render_template("accounts/token_error.html", message=(
+                "Your account already belongs to another project. Ask an administrator to move it.")), 409
+        form = ActionForm()
+        if form.validate_on_submit():
+            ops.accept_invitation(invitation, existing)
+            db.session.commit()
+            flash(f"You have joined {invitation.organisation.name}.", "success")
+            return redirect(url_for("courses.dashboard"))
+        return render_template("accounts/accept_invitation.html", invitation=invitation, form=form, existing=existing)
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        user = ops.accept_invitation(invitation, None, form.display_name.data, form.password.data)
+        db.session.commit()
+        login_user(user)
+        flash(f"Welcome to Casework Academy. You have joined {invitation.organisation.name}.", "success")
+        return redirect(url_for("courses.dashboard"))
+    return render_template("accounts/accept_invitation.html", invitation=invitation, form=form, existing=None)
+
+
+# -- administration ------------------------------------------------------------
+
+@bp.route("/admin/organisations")
+@login_required
+def list_organisations():
+    require(current_user.is_admin)
+    state = request.args.get("state", "PENDING")
+    if state not in OrganisationState.__members__:
+        abort(404)
+    page = db.paginate(select(Organisation).where(Organisation.state == OrganisationState[state])
+                       .order_by(Organisation.created_at), per_page=25)
+    return render_template("accounts/list_organisations.html", page=page, state=OrganisationState[state],
+                           states=OrganisationState, action_form=ActionForm())
+
+
+@bp.route("/admin/organisations/<int:organisation_id>/decide", methods=["POST"])
+@login_required
+def decide_organisation(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    require(organisation.can_decide(current_user))
+    decision = request.form.get("decision")
+    if decision not in {"approve", "reject"}:
+        abort(400)
+    if ActionForm().validate_on_submit():
+        ops.decide_organisation(organisation, decision == "approve", current_user)
+        db.session.commit()
+        flash(f"{organisation.name}: {organisation.state.value.lower()}.", "success")
+    return redirect(url_for("accounts.list_organisations"))
+
+
+@bp.route("/admin/users")
+@login_required
+def list_users():
+    require(current_user.is_admin)
+    query = select(User).order_by(User.display_name, User.id)
+    search = request.args.get("q", "").strip()
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(db.or_(User.email.like(pattern), db.func.lower(User.display_name).like(pattern)))
+    page = db.paginate(query.options(db.joinedload(User.organisation)), per_page=25)
+    return render_template("accounts/list_users.html", page=page, search=search)
+
+
+@bp.route("/admin/mentors/new", methods=["GET", "POST"])
+@login_required
+def create_mentor():
+    require(current_user.is_admin)
+    form = CreateMentorForm()
+    if form.validate_on_submit():
+        user = ops.create_mentor(form.display_name.data, form.email.data, current_user)
+        db.session.commit()
+        flash(f"Mentor account created for {user.display_name}; they have been e-mailed a link to set a password.",
+              "success")
+        return redirect(url_for("accounts.list_users"))
+    return render_template("accounts/create_mentor.html", form=form)

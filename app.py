@@ -1,0 +1,43 @@
+"""Casework Academy: `flask --app app ...` finds `create_app` here."""
+from pathlib import Path
+
+from flask import Flask
+
+import accounts
+import accounts.views  # noqa: F401  (importing a views module registers its routes)
+import courses
+import courses.views  # noqa: F401
+import mentoring
+import modules
+import modules.views  # noqa: F401
+from core import timezones, web
+from core.config import load_config
+from core.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from core.markdown import render_markdown
+from courses.commands import content_cli, demo_cli
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Path(__file__).parent / "instance"))
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    for blueprint in (accounts.bp, courses.bp, modules.bp, mentoring.bp):
+        app.register_blueprint(blueprint)
+    for command_group in (content_cli, demo_cli):
+        app.cli.add_command(command_group)
+
+    app.after_request(web.add_security_headers)
+    web.register_error_pages(app)
+    app.jinja_env.filters.update(
+        datetime=timezones.format_datetime, date=timezones.format_date, markdown=render_markdown
+    )
+    return app

@@ -1,0 +1,47 @@
+"""Time zones: everything is stored in UTC and shown in the viewer's zone."""
+from datetime import date, datetime, time, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask import current_app
+from flask_login import current_user
+
+
+@lru_cache
+def timezone_choices() -> list[str]:
+    return sorted(available_timezones() - {"Factory", "localtime"})
+
+
+def is_valid_timezone(name: str) -> bool:
+    return name in timezone_choices()
+
+
+def viewer_timezone() -> ZoneInfo:
+    name = None
+    if current_user and current_user.is_authenticated:
+        name = current_user.timezone
+    return ZoneInfo(name or current_app.config["TIMEZONE"])
+
+
+def to_local(moment: datetime, zone: ZoneInfo | None = None) -> datetime:
+    return moment.astimezone(zone or viewer_timezone())
+
+
+def local_to_utc(day: date, clock: time, zone_name: str) -> datetime:
+    """The UTC instant of a wall-clock time in a zone (DST-correct for that date)."""
+    return datetime.combine(day, clock, tzinfo=ZoneInfo(zone_name)).astimezone(timezone.utc)
+
+
+def format_datetime(moment: datetime | None, pattern: str = "%a %-d %b %Y, %H:%M") -> str:
+    if moment is None:
+        return ""
+    local = to_local(moment)
+    return f"{local.strftime(pattern)} {local.tzname()}"
+
+
+def format_date(day: date | datetime | None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = to_local(day).date()
+    return day.strftime("%a %-d %b %Y")

@@ -1,0 +1,427 @@
+"""Reading, validating and loading the curriculum files (content/, see content/README.md).
+
+`read_curriculum()` parses the whole tree and collects every problem as
+`path:line: message`; `apply_curriculum()` writes a valid tree to the
+database (flush only: the command commits once), updating rows in place by
+their stable keys and retiring, never deleting, what the files dropped.
+"""
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from core.extensions import db
+from core.linedyaml import Fields, LinedDict, load_lined_yaml
+from courses.models import Course, CourseFormat, CourseModule
+from modules.models import Lesson, Module, Question, Quiz
+from modules.question_types import COMMON_KEYS, QUESTION_TYPES
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
+MODULE_KEYS = {"title", "summary", "jurisdictions", "outcomes", "lessons", "sign_off", "resources", "sources"}
+QUIZ_KEYS = {"title", "pass_mark", "attempts", "grading", "time_limit_minutes", "draw", "shuffle",
+             "feedback", "show_answers", "questions"}
+COURSE_KEYS = {"slug", "title", "format", "summary", "audience", "modules", "weeks", "schedule", "check_ins"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Curriculum:
+    modules: list[dict] = field(default_factory=list)
+    courses: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ChangeSummary:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.created or self.updated or self.retired)
+
+
+class _Reader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def display(self, path: Path) -> str:
+        relative = os.path.relpath(path)
+        return path.as_posix() if relative.startswith("..") else relative
+
+    def reporter(self, path: Path):
+        shown = self.display(path)
+        return lambda line, message: self.problems.append(Problem(shown, line, message))
+
+    def load_yaml(self, path: Path):
+        report = self.reporter(path)
+        try:
+            data = load_lined_yaml(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            report(0, "file is missing")
+            return None
+        except UnicodeDecodeError:
+            report(0, "file is not UTF-8 text")
+            return None
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            report(mark.line + 1 if mark else 0, f"YAML syntax error: {getattr(error, 'problem', error)}")
+            return None
+        if not isinstance(data, LinedDict):
+            report(1, "the file must be a mapping of keys to values")
+            return None
+        return data
+
+    # -- modules ------------------------------------------------------------
+
+    def read_module(self, folder: Path) -> dict | None:
+        path = folder / "module.yaml"
+        raw = self.load_yaml(path)
+        if raw is None:
+            return None
+        report = self.reporter(path)
+        fields = Fields(raw, report, f"module '{folder.name}'", MODULE_KEYS)
+        module = {
+            "slug": folder.name,
+            "title": fields.text("title"),
+            "summary": fields.text("summary"),
+            "jurisdictions": fields.text_list("jurisdictions", minimum=1),
+            "outcomes": fields.text_list("outcomes", minimum=1),
+            "lessons": self.read_lessons(folder, fields),
+            "resources": self.read_links(fields, "resources", required=False),
+            "sources": self.read_links(fields, "sources", required=True),
+        }
+        module.update(self.read_sign_off(fields))
+        module["quiz"] = self.read_quiz(folder / "quiz.yaml") if (folder / "quiz.yaml").exists() else None
+        return module
+
+    def read_lessons(self, folder: Path, fields: Fields) -> list[dict]:
+        lessons, seen = [], set()
+        for position, raw in enumerate(fields.mapping_list("lessons", minimum=1)):
+            entry = Fields(raw, fields.report, "lesson", {"file", "title", "minutes"})
+            file_name = entry.text("file")
+            lesson = {"title": entry.text("title"), "minutes": entry.integer("minutes", 1, 600, default=10),
+                      "position": position, "slug": file_name.removesuffix(".md"), "body": ""}
+            if not file_name:
+                continue
+            if "/" in file_name or "\\" in file_name or not file_name.endswith(".md"):
+                entry.report(entry.line("file"), f"lesson file '{file_name}' must be a .md file in the module folder")
+                continue
+            if file_name in seen:
+                entry.report(entry.line("file"), f"lesson file '{file_name}' is listed twice")
+            seen.add(file_name)
+            lesson_path = folder / file_name
+            try:
+                lesson["body"] = lesson_path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                entry.report(entry.line("file"), f"lesson file '{file_name}' does not exist")
+            except UnicodeDecodeError:
+                self.reporter(lesson_path)(0, "lesson is not UTF-8 text")
+            else:
+                if not lesson["body"].strip():
+                    self.reporter(lesson_path)(1, "lesson is empty")
+            lessons.append(lesson)
+        return lessons
+
+    def read_sign_off(self, fields: Fields) -> dict:
+        if not fields.has("sign_off"):
+            return {"is_sign_off_required": False, "exercise": "", "criteria": []}
+        sign_off = Fields(fields.raw("sign_off"), fields.report, "sign_off", {"required", "exercise", "criteria"})
+        required = sign_off.boolean("required", required=True)
+        return {
+            "is_sign_off_required": required,
+            "exercise": sign_off.text("exercise", required=required),
+            "criteria": sign_off.text_list("criteria", required=required, minimum=1 if required else 0),
+        }
+
+    def read_links(self, fields: Fields, key: str, required: bool) -> list[dict]:
+        links = []
+        for raw in fields.mapping_list(key, required=required, minimum=1 if required else 0):
+            entry = Fields(raw, fields.report, key[:-1], {"title", "url", "note"})
+            link = {"title": entry.text("title"), "url": entry.text("url", required=False),
+                    "note": entry.text("note", required=False)}
+            if link["url"] and not link["url"].startswith(("https://", "http://")):
+                entry.report(entry.line("url"), f"{key[:-1]} url must start with https:// or http://")
+            links.append(link)
+        return links
+
+    # -- quizzes ------------------------------------------------------------
+
+    def read_quiz(self, path: Path) -> dict | None:
+        raw = self.load_yaml(path)
+        if raw is None:
+            return None
+        report = self.reporter(path)
+        fields = Fields(raw, report, "quiz", QUIZ_KEYS)
+        questions = [self.read_question(raw_question, position, report)
+                     for position, raw_question in enumerate(fields.mapping_list("questions", minimum=1))]
+        quiz = {
+            "title": fields.text("title"),
+            "pass_mark": fields.integer("pass_mark", 0, 100, default=70),
+            "attempts_allowed": fields.integer("attempts", 0, 100, default=0),
+            "grading": fields.choice("grading", ("highest", "latest", "first", "average"), "highest"),
+            "time_limit_minutes": fields.integer("time_limit_minutes", 1, 600),
+            "draw": fields.integer("draw", 1),
+            "shuffle": fields.boolean("shuffle", default=True),
+            "feedback": fields.choice("feedback", ("immediate", "after_submit", "after_close"), "after_submit"),
+            "show_answers": fields.choice("show_answers", ("always", "after_pass", "never"), "after_pass"),
+            "questions": [question for question in questions if question],
+        }
+        if quiz["draw"] and quiz["draw"] > len(questions):
+            report(fields.line("draw"), f"quiz: draw is {quiz['draw']} but the bank has only {len(questions)} questions")
+        keys = [question["key"] for question in quiz["questions"]]
+        for key in {key for key in keys if keys.count(key) > 1}:
+            report(fields.line("questions"), f"question id '{key}' is used more than once")
+        return quiz
+
+    def read_question(self, raw, position: int, report) -> dict | None:
+        key = raw.get("id") if isinstance(raw.get("id"), str) else None
+        kind = QUESTION_TYPES.get(raw.get("type"))
+        label = f"{kind.name if kind else 'question'} question '{key or '?'}'"
+        fields = Fields(raw, report, label, COMMON_KEYS | (kind.keys if kind else set()))
+        if key is None or not QUESTION_ID.match(key):
+            report(fields.line("id"), "question needs an 'id' of letters, digits, '-', '_' or '.'")
+        if kind is None:
+            report(fields.line("type"), f"question '{key}': type must be one of {', '.join(QUESTION_TYPES)}")
+            return None
+        question = {
+            "key": key,
+            "type": kind.name,
+            "prompt": fields.text("prompt"),
+            "explanation": fields.text("explanation"),
+            "source": fields.text("source", required=False),
+            "tags": fields.text_list("tags", required=False),
+            "points": fields.integer("points", 1, 100, default=1),
+            "position": position,
+            "line": fields.line(),
+            "data": kind.parse(fields),
+        }
+        return question if key else None
+
+    # -- courses ------------------------------------------------------------
+
+    def read_courses(self, path: Path, module_slugs: set[str]) -> list[dict]:
+        raw = self.load_yaml(path)
+        if raw is None:
+            return []
+        report = self.reporter(path)
+        top = Fields(raw, report, "courses.yaml", {"courses"})
+        courses, slugs = [], set()
+        for position, raw_course in enumerate(top.mapping_list("courses", minimum=1)):
+            course = self.read_course(Fields(raw_course, report, "course", COURSE_KEYS), position, module_slugs)
+            if course["slug"] in slugs:
+                report(raw_course.line, f"course slug '{course['slug']}' is used twice")
+            slugs.add(course["slug"])
+            courses.append(course)
+        return courses
+
+    def read_course(self, fields: Fields, position: int, module_slugs: set[str]) -> dict:
+        slug = fields.text("slug")
+        if slug and not SLUG.match(slug):
+            fields.report(fields.line("slug"), f"course slug '{slug}' must be lower-case words joined by '-'")
+        formats = tuple(choice.value for choice in CourseFormat)
+        course_format = CourseFormat(fields.choice("format", formats, "half-day"))
+        course = {
+            "slug": slug, "title": fields.text("title"), "format": course_format,
+            "summary": fields.text("summary"), "audience": fields.text("audience", required=False),
+            "position": position, "weeks": None, "check_in_weeks": [],
+        }
+        modules = fields.text_list("modules", required=course_format.is_workshop, minimum=1 if course_format.is_workshop else 0)
+        weeks_by_module: dict[str, int] = {}
+        if course_format is CourseFormat.MULTI_WEEK:
+            course["weeks"] = fields.integer("weeks", 1, 104, required=True, default=1)
+            weeks_by_module = self.read_schedule(fields, course["weeks"])
+            course["check_in_weeks"] = self.read_check_ins(fields, course["weeks"])
+            modules = modules or list(weeks_by_module)
+            for slug_in_schedule in weeks_by_module:
+                if slug_in_schedule not in modules:
+                    fields.report(fields.line("schedule"), f"schedule names '{slug_in_schedule}', which is not in the course's modules")
+        else:
+            for key in ("weeks", "schedule", "check_ins"):
+                if fields.has(key):
+                    fields.report(fields.line(key), f"a {course_format.value} course has no '{key}'")
+        for module_slug in modules:
+            if module_slug not in module_slugs:
+                fields.report(fields.line("modules" if fields.has("modules") else "schedule"),
+                              f"course '{slug}' names module '{module_slug}', which has no folder in modules/")
+        if len(set(modules)) != len(modules):
+            fields.report(fields.line("modules"), f"course '{slug}' lists a module twice")
+        course["modules"] = [(module_slug, weeks_by_module.get(module_slug)) for module_slug in dict.fromkeys(modules)]
+        return course
+
+    def read_check_ins(self, fields: Fields, weeks: int) -> list[int]:
+        check_ins = fields.raw("check_ins") or []
+        if not isinstance(check_ins, list) or not all(
+                isinstance(week, int) and not isinstance(week, bool) and 1 <= week <= weeks for week in check_ins):
+            fields.report(fields.line("check_ins"), f"check_ins must be a list of week numbers from 1 to {weeks}")
+            return []
+        return sorted(set(check_ins))
+
+    def read_schedule(self, fields: Fields, weeks: int) -> dict[str, int]:
+        schedule = fields.raw("schedule")
+        if not isinstance(schedule, dict):
+            fields.report(fields.line("schedule" if fields.has("schedule") else None),
+                          "a multi-week course needs a schedule: week number -> list of modules")
+            return {}
+        weeks_by_module: dict[str, int] = {}
+        for week, slugs in schedule.items():
+            line = schedule.line_of(week)
+            if not isinstance(week, int) or not 1 <= week <= weeks:
+                fields.report(line, f"schedule week '{week}' must be a number from 1 to {weeks}")
+                continue
+            for module_slug in slugs if isinstance(slugs, list) else [slugs]:
+                if module_slug in weeks_by_module:
+                    fields.report(line, f"module '{module_slug}' is scheduled in two weeks")
+                weeks_by_module.setdefault(str(module_slug), week)
+        return weeks_by_module
+
+
+def read_curriculum(root: Path) -> tuple[Curriculum, list[Problem]]:
+    """Parse and validate the whole tree; nothing is written."""
+    reader = _Reader(root)
+    curriculum = Curriculum()
+    modules_dir = root / "modules"
+    if not modules_dir.is_dir():
+        reader.problems.append(Problem(reader.display(modules_dir), 0, "folder is missing"))
+        return curriculum, reader.problems
+    for folder in sorted(path for path in modules_dir.iterdir() if path.is_dir()):
+        if not SLUG.match(folder.name):
+            reader.reporter(folder)(0, "module folder names must be lower-case words joined by '-'")
+            continue
+        module = reader.read_module(folder)
+        if module:
+            curriculum.modules.append(module)
+    question_owner: dict[str, str] = {}
+    for module in curriculum.modules:
+        for question in (module["quiz"] or {}).get("questions", []):
+            other = question_owner.setdefault(question["key"], module["slug"])
+            if other != module["slug"]:
+                reader.reporter(modules_dir / module["slug"] / "quiz.yaml")(
+                    0, f"question id '{question['key']}' is also used in module '{other}'")
+    curriculum.courses = reader.read_courses(root / "courses.yaml", {m["slug"] for m in curriculum.modules})
+    return curriculum, reader.problems
+
+
+def find_key_conflicts(root: Path, curriculum: Curriculum) -> list[Problem]:
+    """Question ids already used by another module in the database may never be reused."""
+    owners = dict(db.session.execute(
+        select(Question.key, Module.slug).join(Quiz, Question.quiz_id == Quiz.id).join(Module)
+    ).all())
+    display = _Reader(root).display
+    return [
+        Problem(display(root / "modules" / module["slug"] / "quiz.yaml"), question["line"],
+                f"question id '{question['key']}' already belongs to module "
+                f"'{owners[question['key']]}'; ids are never reused")
+        for module in curriculum.modules
+        for question in (module["quiz"] or {}).get("questions", [])
+        if owners.get(question["key"], module["slug"]) != module["slug"]
+    ]
+
+
+def _assign(obj, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _upsert(model, existing, key_values: dict, values: dict, label: str, summary: ChangeSummary):
+    if existing is None:
+        existing = model(**key_values, **values)
+        db.session.add(existing)
+        summary.created.append(label)
+    elif _assign(existing, values):
+        summary.updated.append(label)
+    return existing
+
+
+def apply_curriculum(curriculum: Curriculum) -> ChangeSummary:
+    """Make the database match a validated curriculum; flushes, never commits."""
+    summary = ChangeSummary()
+    modules = {m.slug: m for m in db.session.scalars(select(Module))}
+    for parsed in curriculum.modules:
+        values = {k: v for k, v in parsed.items() if k not in {"slug", "lessons", "quiz"}}
+        values["is_retired"] = False
+        module = _upsert(Module, modules.get(parsed["slug"]), {"slug": parsed["slug"]}, values,
+                         f"module {parsed['slug']}", summary)
+        db.session.flush()
+        modules[parsed["slug"]] = module
+        _apply_lessons(module, parsed["lessons"], summary)
+        if parsed["quiz"]:
+            _apply_quiz(module, parsed["quiz"], summary)
+    listed = {parsed["slug"] for parsed in curriculum.modules}
+    for slug, module in modules.items():
+        if slug not in listed and _assign(module, {"is_retired": True}):
+            summary.retired.append(f"module {slug}")
+    _apply_courses(curriculum.courses, modules, summary)
+    db.session.flush()
+    return summary
+
+
+def _apply_lessons(module: Module, parsed_lessons: list[dict], summary: ChangeSummary) -> None:
+    existing = {lesson.slug: lesson for lesson in db.session.scalars(select(Lesson).where(Lesson.module_id == module.id))}
+    for parsed in parsed_lessons:
+        values = {k: v for k, v in parsed.items() if k != "slug"} | {"is_retired": False}
+        _upsert(Lesson, existing.pop(parsed["slug"], None), {"slug": parsed["slug"], "module_id": module.id},
+                values, f"lesson {module.slug}/{parsed['slug']}", summary)
+    for slug, lesson in existing.items():
+        if _assign(lesson, {"is_retired": True}):
+            summary.retired.append(f"lesson {module.slug}/{slug}")
+
+
+def _apply_quiz(module: Module, parsed: dict, summary: ChangeSummary) -> None:
+    quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+    values = {k: v for k, v in parsed.items() if k != "questions"}
+    quiz = _upsert(Quiz, quiz, {"module_id": module.id}, values, f"quiz {module.slug}", summary)
+    db.session.flush()
+    existing = {q.key: q for q in db.session.scalars(select(Question).where(Question.quiz_id == quiz.id))}
+    for question in parsed["questions"]:
+        values = {k: v for k, v in question.items() if k not in {"key", "line"}} | {"is_retired": False}
+        _upsert(Question, existing.pop(question["key"], None), {"key": question["key"], "quiz_id": quiz.id},
+                values, f"question {question['key']}", summary)
+    for key, question in existing.items():
+        if _assign(question, {"is_retired": True}):
+            summary.retired.append(f"question {key}")
+
+
+def _apply_courses(parsed_courses: list[dict], modules: dict[str, Module], summary: ChangeSummary) -> None:
+    courses = {c.slug: c for c in db.session.scalars(select(Course))}
+    for parsed in parsed_courses:
+        values = {k: v for k, v in parsed.items() if k not in {"slug", "modules"}} | {"is_retired": False}
+        course = _upsert(Course, courses.pop(parsed["slug"], None), {"slug": parsed["slug"]}, values,
+                         f"course {parsed['slug']}", summary)
+        db.session.flush()
+        links = {link.module_id: link for link in course.course_modules}
+        wanted = {}
+        for position, (module_slug, week) in enumerate(parsed["modules"]):
+            module = modules[module_slug]
+            wanted[module.id] = True
+            link = links.get(module.id)
+            if link is None:
+                course.course_modules.append(CourseModule(module_id=module.id, position=position, week=week))
+                summary.updated.append(f"course {parsed['slug']}: adds {module_slug}")
+            elif _assign(link, {"position": position, "week": week}):
+                summary.updated.append(f"course {parsed['slug']}: moves {module_slug}")
+        for module_id, link in links.items():
+            if module_id not in wanted:
+                course.course_modules.remove(link)
+                summary.updated.append(f"course {parsed['slug']}: drops module {link.module.slug}")
+    for slug, course in courses.items():
+        if _assign(course, {"is_retired": True}):
+            summary.retired.append(f"course {slug}")

@@ -1,0 +1,85 @@
+"""What each role's dashboard shows, gathered with a fixed number of queries."""
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from accounts.models import Invitation, Organisation, OrganisationState, User
+from core.db import utcnow
+from core.extensions import db
+from courses.enrolment import seats_taken
+from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run, run_mentors
+from modules.models import Module
+from modules.progress import combined, lesson_progress, next_unread, read_lesson_ids
+
+LIST_LIMIT = 10
+
+
+def learner_section(user: User) -> dict:
+    enrolments = db.session.scalars(
+        select(Enrolment).join(Run).where(Enrolment.user_id == user.id, Enrolment.state != EnrolmentState.WITHDRAWN)
+        .order_by(Run.starts_at)
+        .options(selectinload(Enrolment.run).selectinload(Run.course).selectinload(Course.course_modules)
+                 .selectinload(CourseModule.module).selectinload(Module.lessons))
+    ).all()
+    read_ids = read_lesson_ids([user.id])[user.id]
+    now = utcnow()
+    runs = []
+    for enrolment in enrolments:
+        run = enrolment.run
+        modules = [
+            {"module": cm.module, "released": run.is_released(cm.week, now), "opens_at": run.release_at(cm.week),
+             "progress": lesson_progress([lesson.id for lesson in cm.module.lessons], read_ids)}
+            for cm in run.course.course_modules
+        ]
+        released = [m for m in modules if m["released"]]
+        next_lesson = next(filter(None, (next_unread(m["module"].lessons, read_ids) for m in released)), None)
+        runs.append({"enrolment": enrolment, "run": run, "modules": modules, "next_lesson": next_lesson,
+                     "progress": combined(m["progress"] for m in modules)})
+    return {"runs": runs}
+
+
+def leader_section(user: User) -> dict:
+    organisation = user.organisation
+    if organisation is None:
+        return {}
+    member_count = db.session.scalar(select(func.count(User.id)).where(User.organisation_id == organisation.id))
+    open_invitations = db.session.scalar(select(func.count(Invitation.id)).where(
+        Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None)))
+    team_enrolments = db.session.scalars(
+        select(Enrolment).join(User, Enrolment.user_id == User.id).join(Run)
+        .where(User.organisation_id == organisation.id, Enrolment.state != EnrolmentState.WITHDRAWN,
+               Run.ends_at > utcnow())
+        .order_by(Run.starts_at, User.display_name).limit(50)
+        .options(selectinload(Enrolment.user), selectinload(Enrolment.run).selectinload(Run.course))
+    ).all()
+    return {"organisation": organisation, "member_count": member_count, "open_invitations": open_invitations,
+            "team_enrolments": team_enrolments}
+
+
+def mentor_section(user: User) -> dict:
+    runs = db.session.scalars(
+        select(Run).join(run_mentors).where(run_mentors.c.user_id == user.id, Run.ends_at > utcnow())
+        .order_by(Run.starts_at).options(selectinload(Run.course))
+    ).all()
+    return {"runs": runs, "seats": seats_taken(run.id for run in runs)}
+
+
+def admin_section() -> dict:
+    pending = db.session.scalars(select(Organisation).where(Organisation.state == OrganisationState.PENDING)
+                                 .order_by(Organisation.created_at).limit(LIST_LIMIT)).all()
+    pending_count = db.session.scalar(select(func.count(Organisation.id)).where(
+        Organisation.state == OrganisationState.PENDING))
+    runs = db.session.scalars(select(Run).where(Run.ends_at > utcnow()).order_by(Run.starts_at)
+                              .limit(LIST_LIMIT).options(selectinload(Run.course))).all()
+    return {"pending": pending, "pending_count": pending_count, "runs": runs,
+            "seats": seats_taken(run.id for run in runs),
+            "user_count": db.session.scalar(select(func.count(User.id)))}
+
+
+def build(user: User) -> dict:
+    return {
+        "learner": learner_section(user) if user.is_learner else None,
+        "leader": leader_section(user) if user.is_leader else None,
+        "mentor": mentor_section(user) if user.is_mentor else None,
+        "admin": admin_section() if user.is_admin else None,
+    }

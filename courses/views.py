@@ -1,0 +1,211 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from accounts.models import User
+from core import audit
+from core.db import lock_for_update, utcnow
+from core.extensions import db
+from core.forms import ActionForm
+from core.permissions import require
+from core.web import safe_redirect_target
+from courses import bp
+from courses import dashboards
+from courses import enrolment as ops
+from courses.forms import CatalogueFilterForm, EnrolMembersForm, RunForm
+from courses.models import Course, CourseFormat, CourseModule, Enrolment, EnrolmentState, Run
+from modules.models import Module
+
+
+@bp.route("/")
+def catalogue():
+    form = CatalogueFilterForm(request.args)
+    topics = db.session.scalars(select(Module).where(Module.is_retired.is_(False)).order_by(Module.title)).all()
+    form.topic.choices = [("", "Any topic")] + [(m.slug, m.title) for m in topics]
+    query = (select(Course).where(Course.is_retired.is_(False)).order_by(Course.position)
+             .options(selectinload(Course.course_modules).selectinload(CourseModule.module)))
+    if form.format.data in {f.value for f in CourseFormat}:
+        query = query.where(Course.format == CourseFormat(form.format.data))
+    if form.topic.data:
+        query = query.where(Course.course_modules.any(CourseModule.module.has(Module.slug == form.topic.data)))
+    course_list = db.session.scalars(query).all()
+    runs = ops.upcoming_runs([c.id for c in course_list])
+    return render_template("courses/catalogue.html", form=form, courses=course_list,
+                           runs_by_course=_group_runs(runs), seats=ops.seats_taken(r.id for r in runs))
+
+
+def _group_runs(runs) -> dict[int, list[Run]]:
+    grouped: dict[int, list[Run]] = {}
+    for run in runs:
+        grouped.setdefault(run.course_id, []).append(run)
+    return grouped
+
+
+@bp.route("/courses/<slug>")
+def show_course(slug: str):
+    course = db.session.scalar(select(Course).where(Course.slug == slug, Course.is_retired.is_(False)).options(
+        selectinload(Course.course_modules).selectinload(CourseModule.module).selectinload(Module.lessons)))
+    if course is None:
+        abort(404)
+    runs = ops.upcoming_runs([course.id])
+    mine = {}
+    if current_user.is_authenticated:
+        mine = {e.run_id: e for e in db.session.scalars(select(Enrolment).where(
+            Enrolment.user_id == current_user.id, Enrolment.run_id.in_([r.id for r in runs])))}
+    return render_template("courses/show_course.html", course=course, runs=runs, mine=mine,
+                           seats=ops.seats_taken(r.id for r in runs), action_form=ActionForm())
+
+
+def _run_or_404(run_id: int) -> Run:
+    run = db.session.scalar(select(Run).where(Run.id == run_id).options(
+        selectinload(Run.mentors), selectinload(Run.course).selectinload(Course.course_modules)
+        .selectinload(CourseModule.module)))
+    if run is None:
+        abort(404)
+    return run
+
+
+@bp.route("/runs/<int:run_id>")
+def show_run(run_id: int):
+    run = _run_or_404(run_id)
+    mine = None
+    if current_user.is_authenticated:
+        mine = db.session.scalar(select(Enrolment).where(Enrolment.run_id == run.id,
+                                                         Enrolment.user_id == current_user.id))
+    roster = None
+    if run.can_view_roster(current_user):
+        roster = db.paginate(select(Enrolment).where(Enrolment.run_id == run.id, Enrolment.state != EnrolmentState.WITHDRAWN)
+                             .order_by(Enrolment.state, Enrolment.state_changed_at)
+                             .options(selectinload(Enrolment.user).selectinload(User.organisation)), per_page=50)
+    organisation = current_user.organisation if current_user.is_authenticated else None
+    return render_template("courses/show_run.html", run=run, mine=mine, roster=roster,
+                           taken=ops.seats_taken([run.id]).get(run.id, 0), action_form=ActionForm(),
+                           can_enrol_members=bool(organisation and organisation.can_enrol_members(current_user)))
+
+
+@bp.route("/runs/<int:run_id>/enrol", methods=["POST"])
+@login_required
+def enrol_self(run_id: int):
+    run = _run_or_404(run_id)
+    require(run.can_self_enrol(current_user))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    enrolment = ops.enrol(run.id, current_user, current_user)
+    db.session.commit()
+    if enrolment.state is EnrolmentState.ENROLLED:
+        flash(f"You are enrolled on {run.name}. A confirmation e-mail is on its way.", "success")
+    else:
+        flash("The run is full, so you are on the waitlist. If a seat frees up it is yours, and we will e-mail you.",
+              "info")
+    return redirect(url_for("courses.show_run", run_id=run.id))
+
+
+@bp.route("/enrolments/<int:enrolment_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_enrolment(enrolment_id: int):
+    enrolment = db.get_or_404(Enrolment, enrolment_id)
+    require(enrolment.can_withdraw(current_user))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ops.withdraw(enrolment, current_user)
+    db.session.commit()
+    flash(f"{enrolment.user.display_name} is withdrawn from {enrolment.run.name}.", "info")
+    return redirect(safe_redirect_target(request.form.get("next_url"),
+                                         url_for("courses.show_run", run_id=enrolment.run_id)))
+
+
+@bp.route("/runs/<int:run_id>/enrol-members", methods=["GET", "POST"])
+@login_required
+def enrol_members(run_id: int):
+    run = _run_or_404(run_id)
+    organisation = current_user.organisation
+    require(organisation is not None and organisation.can_enrol_members(current_user))
+    if not run.is_enrolment_open():
+        flash("Enrolment for this run is closed.", "warning")
+        return redirect(url_for("courses.show_run", run_id=run.id))
+    members = db.session.scalars(select(User).where(User.organisation_id == organisation.id,
+                                                    User.is_active_account.is_(True))
+                                 .order_by(User.display_name)).all()
+    current = {e.user_id: e for e in db.session.scalars(select(Enrolment).where(
+        Enrolment.run_id == run.id, Enrolment.user_id.in_([m.id for m in members])))}
+    form = EnrolMembersForm()
+    form.member_ids.choices = [(m.id, m.display_name) for m in members
+                               if m.id not in current or not current[m.id].is_active]
+    if form.validate_on_submit():
+        chosen = [m for m in members if m.id in set(form.member_ids.data)]
+        results = [ops.enrol(run.id, member, current_user) for member in chosen]
+        db.session.commit()
+        enrolled = [e.user.display_name for e in results if e.state is EnrolmentState.ENROLLED]
+        waiting = [e.user.display_name for e in results if e.state is EnrolmentState.WAITLISTED]
+        if enrolled:
+            flash(f"Enrolled: {', '.join(enrolled)}.", "success")
+        if waiting:
+            flash(f"The run is full; on the waitlist: {', '.join(waiting)}.", "info")
+        return redirect(url_for("courses.show_run", run_id=run.id))
+    return render_template("courses/enrol_members.html", run=run, form=form, current=current, members=members,
+                           taken=ops.seats_taken([run.id]).get(run.id, 0))
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    return render_template("courses/dashboard.html", **dashboards.build(current_user))
+
+
+# -- administration -----------------------------------------------------------
+
+@bp.route("/admin/runs")
+@login_required
+def list_runs():
+    require(current_user.is_admin)
+    page = db.paginate(select(Run).order_by(Run.starts_at.desc()).options(selectinload(Run.course),
+                                                                           selectinload(Run.mentors)), per_page=25)
+    return render_template("courses/list_runs.html", page=page, seats=ops.seats_taken(r.id for r in page.items))
+
+
+def _save_run(form: RunForm, run: Run | None) -> Run:
+    values = form.run_values()
+    mentors = db.session.scalars(select(User).where(User.id.in_(form.mentor_ids.data or []),
+                                                    User.is_mentor.is_(True))).all()
+    if run is None:
+        run = Run(**values)
+        db.session.add(run)
+        run.mentors = list(mentors)
+        db.session.flush()
+        audit.record(current_user, "run.create", run)
+        return run
+    lock_for_update(Run, run.id)
+    for name, value in values.items():
+        setattr(run, name, value)
+    run.mentors = list(mentors)
+    ops.fill_from_waitlist(run)
+    audit.record(current_user, "run.edit", run)
+    return run
+
+
+@bp.route("/admin/runs/new", methods=["GET", "POST"])
+@login_required
+def create_run():
+    require(current_user.is_admin)
+    form = RunForm()
+    if form.validate_on_submit():
+        run = _save_run(form, None)
+        db.session.commit()
+        flash(f"Run created: {run.name}.", "success")
+        return redirect(url_for("courses.show_run", run_id=run.id))
+    return render_template("courses/edit_run.html", form=form, run=None)
+
+
+@bp.route("/admin/runs/<int:run_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_run(run_id: int):
+    run = _run_or_404(run_id)
+    require(run.can_edit(current_user))
+    form = RunForm.for_run(run) if request.method == "GET" else RunForm()
+    if form.validate_on_submit():
+        _save_run(form, run)
+        db.session.commit()
+        flash("Run saved.", "success")
+        return redirect(url_for("courses.show_run", run_id=run.id))
+    return render_template("courses/edit_run.html", form=form, run=run)

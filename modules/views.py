@@ -1,0 +1,54 @@
+from flask import abort, render_template
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core.extensions import db
+from core.permissions import require
+from courses.enrolment import module_access
+from modules import bp
+from modules.models import Lesson, Module
+from modules.progress import lesson_progress, next_unread, read_lesson_ids, record_read
+
+
+def _module_or_404(slug: str) -> Module:
+    module = db.session.scalar(select(Module).where(Module.slug == slug, Module.is_retired.is_(False))
+                               .options(selectinload(Module.lessons), selectinload(Module.quiz)))
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/modules/<slug>")
+def show_module(slug: str):
+    module = _module_or_404(slug)
+    access = module_access(current_user, module)
+    read_ids = read_lesson_ids([current_user.id])[current_user.id] if access.counts_progress else set()
+    return render_template(
+        "modules/show_module.html", module=module, access=access, read_ids=read_ids,
+        progress=lesson_progress([lesson.id for lesson in module.lessons], read_ids),
+        next_lesson=next_unread(module.lessons, read_ids) if access.can_read else None,
+    )
+
+
+@bp.route("/modules/<slug>/lessons/<lesson_slug>")
+def show_lesson(slug: str, lesson_slug: str):
+    module = _module_or_404(slug)
+    lesson = db.session.scalar(select(Lesson).where(
+        Lesson.module_id == module.id, Lesson.slug == lesson_slug, Lesson.is_retired.is_(False)))
+    if lesson is None:
+        abort(404)
+    access = module_access(current_user, module)
+    require(access.can_read)
+    if access.counts_progress:
+        record_read(current_user.id, lesson.id)
+        db.session.commit()
+    lessons = module.lessons
+    index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
+    read_ids = read_lesson_ids([current_user.id])[current_user.id] if access.counts_progress else set()
+    return render_template(
+        "modules/show_lesson.html", module=module, lesson=lesson, access=access,
+        previous_lesson=lessons[index - 1] if index > 0 else None,
+        next_lesson=lessons[index + 1] if index + 1 < len(lessons) else None,
+        position=index + 1, progress=lesson_progress([item.id for item in lessons], read_ids),
+    )

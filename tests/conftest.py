@@ -1,0 +1,248 @@
+"""Fixtures: the real app on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+import email
+import os
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
+
+from accounts.models import Nation, Organisation, OrganisationState, User
+from app import create_app
+from core.config import normalise_database_url
+from core.db import utcnow
+from core.extensions import db as _db
+from core.extensions import limiter
+from courses.curriculum import apply_curriculum, read_curriculum
+from courses.models import Course, Enrolment, EnrolmentState, Run
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+TEST_PASSWORD = "correct horse battery"
+# Hashing once keeps hundreds of test users from spending seconds in scrypt.
+TEST_PASSWORD_HASH = generate_password_hash(TEST_PASSWORD)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    outbox = tmp_path_factory.mktemp("outbox")
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_OUTBOX": str(outbox),
+        "MAIL_SERVER": "",
+        "SERVER_NAME": None,
+    })
+    limiter.enabled = False
+    with app.app_context():
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
+    yield app
+
+
+@pytest.fixture(scope="session")
+def fixture_curriculum():
+    curriculum, problems = read_curriculum(FIXTURE_CONTENT)
+    assert problems == []
+    return curriculum
+
+
+@pytest.fixture
+def db(app):
+    """The database, emptied after each test so tests never see each other's rows."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+        tables = [table.name for table in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def curriculum(db, fixture_curriculum):
+    """The small fixture curriculum (two modules, a half-day and a two-week course), loaded."""
+    apply_curriculum(fixture_curriculum)
+    _db.session.commit()
+    return fixture_curriculum
+
+
+@pytest.fixture
+def outbox(app):
+    folder = Path(app.config["MAIL_OUTBOX"])
+    for old in folder.glob("*.eml"):
+        old.unlink()
+
+    def messages(to: str | None = None):
+        found = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+                 for path in sorted(folder.glob("*.eml"))]
+        return [m for m in found if to is None or m["To"] == to]
+
+    return messages
+
+
+@pytest.fixture
+def make_organisation(db):
+    counter = iter(range(1, 10_000))
+
+    def make(name=None, state=OrganisationState.APPROVED, nation=Nation.ENGLAND_AND_WALES):
+        number = next(counter)
+        organisation = Organisation(name=name or f"Project {number}", institution=f"University {number}",
+                                    nation=nation, state=state)
+        _db.session.add(organisation)
+        _db.session.commit()
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 100_000))
+
+    def make(role="trainee", organisation=None, email=None, name=None, password=TEST_PASSWORD, **flags):
+        number = next(counter)
+        if role:
+            flags.setdefault(f"is_{role}", True)
+        user = User(email=email or f"{role or 'user'}{number}@example.test", display_name=name or f"Person {number}",
+                    organisation=organisation, **flags)
+        if password == TEST_PASSWORD:
+            user.password_hash = TEST_PASSWORD_HASH
+        else:
+            user.set_password(password)
+        _db.session.add(user)
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_run(db, curriculum):
+    def make(course_slug="appeals-workshop", capacity=10, starts_in=timedelta(days=14), opened_ago=timedelta(days=7),
+             closes_before_start=timedelta(0), mentors=(), zone="Europe/London"):
+        course = _db.session.scalar(_db.select(Course).where(Course.slug == course_slug))
+        starts_at = utcnow().replace(microsecond=0) + starts_in
+        length = timedelta(hours=3) if course.format.is_workshop else timedelta(weeks=course.weeks)
+        run = Run(course_id=course.id, starts_at=starts_at, ends_at=starts_at + length, timezone=zone,
+                  venue="Room 1", enrol_opens_at=utcnow() - opened_ago,
+                  enrol_closes_at=starts_at - closes_before_start, capacity=capacity)
+        run.mentors = list(mentors)
+        _db.session.add(run)
+        _db.session.commit()
+        return run
+
+    return make
+
+
+@pytest.fixture
+def enrol(db):
+    def make(run, user, state=EnrolmentState.ENROLLED):
+        enrolment = Enrolment(run_id=run.id, user_id=user.id, state=state)
+        _db.session.add(enrolment)
+        _db.session.commit()
+        return enrolment
+
+    return make
+
+
+@pytest.fixture
+def login_as(client):
+    def login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return login
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as queries:` ... `len(queries)` is the number of SQL statements run."""
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")):
+                statements.append(statement)
+
+        engine = _db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
+
+
+@pytest.fixture
+def csrf_enabled(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def rate_limits(app):
+    limiter.enabled = True
+    limiter.reset()
+    yield limiter
+    limiter.reset()
+    limiter.enabled = False
+
+
+@pytest.fixture
+def live_server(app, db):
+    """The app served over real HTTP by a threaded WSGI server on a free loopback port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def http_session_for(live_server):
+    """A `requests` session signed in as a user through the real sign-in form."""
+    def signed_in(user, password=TEST_PASSWORD):
+        session = requests.Session()
+        response = session.post(f"{live_server}/sign-in", data={"email": user.email, "password": password},
+                                allow_redirects=False, timeout=30)
+        assert response.status_code == 302, response.text[:500]
+        return session
+
+    return signed_in

@@ -1,0 +1,99 @@
+"""The access matrix: every URL rule × every role, allowed or refused.
+
+A new route without an entry in RULES fails `test_every_route_has_an_entry`,
+so nobody can add a page without deciding who may use it.
+"""
+import pytest
+
+from accounts.models import Invitation, OrganisationState
+from core.extensions import db
+from courses.models import EnrolmentState
+
+ROLES = ["anonymous", "trainee", "other_trainee", "leader", "other_leader", "mentor", "admin"]
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+ADMIN = {"admin"}
+
+# endpoint -> (method, url template filled from the world, who is allowed)
+RULES = {
+    "static": ("GET", "/static/app.css", EVERYONE),
+    "bootstrap.static": ("GET", "/bootstrap/static/css/bootstrap.min.css", EVERYONE),
+    "courses.catalogue": ("GET", "/", EVERYONE),
+    "courses.show_course": ("GET", "/courses/appeals-workshop", EVERYONE),
+    "courses.show_run": ("GET", "/runs/{run}", EVERYONE),
+    "courses.enrol_self": ("POST", "/runs/{run}/enrol", {"trainee", "other_trainee", "leader", "other_leader"}),
+    "courses.withdraw_enrolment": ("POST", "/enrolments/{enrolment}/withdraw", {"trainee", "leader", "admin"}),
+    "courses.enrol_members": ("GET", "/runs/{run}/enrol-members", {"leader", "other_leader"}),
+    "courses.dashboard": ("GET", "/dashboard", SIGNED_IN),
+    "courses.list_runs": ("GET", "/admin/runs", ADMIN),
+    "courses.create_run": ("GET", "/admin/runs/new", ADMIN),
+    "courses.edit_run": ("GET", "/admin/runs/{run}/edit", ADMIN),
+    "modules.show_module": ("GET", "/modules/appeals-basics", EVERYONE),
+    "modules.show_lesson": ("GET", "/modules/appeals-basics/lessons/01-routes", {"trainee", "mentor", "admin"}),
+    "accounts.sign_in": ("GET", "/sign-in", EVERYONE),
+    "accounts.sign_out": ("POST", "/sign-out", SIGNED_IN),
+    "accounts.register": ("GET", "/register", EVERYONE),
+    "accounts.request_password_reset": ("GET", "/password/forgot", EVERYONE),
+    "accounts.reset_password": ("GET", "/password/reset/{reset_token}", EVERYONE),
+    "accounts.edit_profile": ("GET", "/profile", SIGNED_IN),
+    "accounts.show_organisation": ("GET", "/organisations/{organisation}", {"leader", "admin"}),
+    "accounts.invite_members": ("POST", "/organisations/{organisation}/invitations", {"leader", "admin"}),
+    "accounts.revoke_invitation": ("POST", "/invitations/{invitation}/revoke", {"leader", "admin"}),
+    "accounts.accept_invitation": ("GET", "/invitations/accept/{invitation_token}", EVERYONE),
+    "accounts.list_organisations": ("GET", "/admin/organisations", ADMIN),
+    "accounts.decide_organisation": ("POST", "/admin/organisations/{pending_organisation}/decide", ADMIN),
+    "accounts.list_users": ("GET", "/admin/users", ADMIN),
+    "accounts.create_mentor": ("GET", "/admin/mentors/new", ADMIN),
+}
+
+
+@pytest.fixture
+def world(app, make_organisation, make_user, make_run, enrol):
+    from accounts.operations import invitation_token, password_token
+
+    home = make_organisation()
+    other = make_organisation()
+    pending = make_organisation(state=OrganisationState.PENDING)
+    people = {
+        "trainee": make_user("trainee", home),
+        "other_trainee": make_user("trainee", other),
+        "leader": make_user("leader", home),
+        "other_leader": make_user("leader", other),
+        "mentor": make_user("mentor"),
+        "admin": make_user("admin"),
+    }
+    run = make_run(mentors=[people["mentor"]])
+    enrolment = enrol(run, people["trainee"], EnrolmentState.ENROLLED)
+    invitation = Invitation(organisation_id=home.id, email="invitee@example.test")
+    db.session.add(invitation)
+    db.session.commit()
+    with app.test_request_context():
+        tokens = {"reset_token": password_token(people["trainee"]), "invitation_token": invitation_token(invitation)}
+    ids = {"run": run.id, "enrolment": enrolment.id, "organisation": home.id, "invitation": invitation.id,
+           "pending_organisation": pending.id}
+    return {"people": people, "ids": ids | tokens}
+
+
+def test_every_route_has_an_entry(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - RULES.keys() == set(), "add the new routes to RULES with who may use them"
+    assert RULES.keys() - endpoints == set(), "RULES names routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(RULES))
+def test_access(client, login_as, world, endpoint, role):
+    method, template, allowed = RULES[endpoint]
+    if role != "anonymous":
+        login_as(world["people"][role])
+    url = template.format(**world["ids"])
+    response = client.open(url, method=method)
+    assert response.status_code < 500
+    if role in allowed:
+        refused = response.status_code in (401, 403, 404) or (
+            response.status_code == 302 and "/sign-in" in response.headers["Location"])
+        assert not refused, f"{role} should reach {method} {url}, got {response.status_code}"
+    elif role == "anonymous":
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    else:
+        assert response.status_code in (403, 404), f"{role} must not reach {method} {url}"
