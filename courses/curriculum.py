@@ -190,14 +190,13 @@ class _Reader:
 
     def read_question(self, raw, position: int, report) -> dict | None:
         key = raw.get("id") if isinstance(raw.get("id"), str) else None
-        kind = QUESTION_TYPES.get(raw.get("type"))
-        label = f"{kind.name if kind else 'question'} question '{key or '?'}'"
-        fields = Fields(raw, report, label, COMMON_KEYS | (kind.keys if kind else set()))
         if key is None or not QUESTION_ID.match(key):
-            report(fields.line("id"), "question needs an 'id' of letters, digits, '-', '_' or '.'")
+            report(raw.line_of("id"), "question needs an 'id' of letters, digits, '-', '_' or '.'")
+        kind = QUESTION_TYPES.get(raw.get("type"))
         if kind is None:
-            report(fields.line("type"), f"question '{key}': type must be one of {', '.join(QUESTION_TYPES)}")
+            report(raw.line_of("type"), f"question '{key}': type must be one of {', '.join(QUESTION_TYPES)}")
             return None
+        fields = Fields(raw, report, f"{kind.name} question '{key or '?'}'", COMMON_KEYS | kind.keys)
         question = {
             "key": key,
             "type": kind.name,
@@ -312,7 +311,8 @@ def read_curriculum(root: Path) -> tuple[Curriculum, list[Problem]]:
             if other != module["slug"]:
                 reader.reporter(modules_dir / module["slug"] / "quiz.yaml")(
                     0, f"question id '{question['key']}' is also used in module '{other}'")
-    curriculum.courses = reader.read_courses(root / "courses.yaml", {m["slug"] for m in curriculum.modules})
+    folders = {path.name for path in modules_dir.iterdir() if path.is_dir()}
+    curriculum.courses = reader.read_courses(root / "courses.yaml", folders)
     return curriculum, reader.problems
 
 

@@ -55,7 +55,7 @@ class SingleChoice(QuestionType):
         correct = sum(option["correct"] for option in options)
         if options and correct != 1:
             fields.report(fields.line("options"),
-                          f"{fields.what}: a single question has {correct} correct options; it needs exactly 1")
+                          f"{fields.what} has {correct} correct options; it needs exactly 1")
         return {"options": options}
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 from werkzeug.security import generate_password_hash
@@ -78,8 +80,28 @@ def db(app):
                     connection.execute(text(f"DELETE FROM {table}"))
 
 
+class IsolatedRequestClient(FlaskClient):
+    """Runs each request in its own app context and database session, as production does.
+
+    Flask reuses an app context that is already pushed (the test's own), which
+    would share `g`, the signed-in user and the SQLAlchemy session between the
+    test and every request. The test's session is committed first, so its
+    transaction (and SQLite's write lock) is not held while the request runs,
+    and its objects are expired, so the test reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
 @pytest.fixture
 def client(app, db):
+    app.test_client_class = IsolatedRequestClient
     return app.test_client()
 
 
@@ -133,7 +155,7 @@ def make_user(db):
         number = next(counter)
         if role:
             flags.setdefault(f"is_{role}", True)
-        user = User(email=email or f"{role or 'user'}{number}@example.test", display_name=name or f"Person {number}",
+        user = User(email=email or f"{role or 'user'}{number}@example.org", display_name=name or f"Person {number}",
                     organisation=organisation, **flags)
         if password == TEST_PASSWORD:
             user.password_hash = TEST_PASSWORD_HASH

@@ -64,7 +64,7 @@ def world(app, make_organisation, make_user, make_run, enrol):
     }
     run = make_run(mentors=[people["mentor"]])
     enrolment = enrol(run, people["trainee"], EnrolmentState.ENROLLED)
-    invitation = Invitation(organisation_id=home.id, email="invitee@example.test")
+    invitation = Invitation(organisation_id=home.id, email="invitee@example.org")
     db.session.add(invitation)
     db.session.commit()
     with app.test_request_context():
