@@ -38,6 +38,8 @@ def queue_mail(to: str, subject: str, body: str, attachments=()) -> None:
     from core.extensions import db
 
     message = build_message(to, subject, body, attachments)
+    # Join (or begin) the transaction, so that its rollback, not a later commit, decides this mail's fate.
+    db.session.connection()
     db.session().info.setdefault(_QUEUE_KEY, []).append(
         (message, current_app._get_current_object())
     )

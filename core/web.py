@@ -1,5 +1,6 @@
 """Response hardening and error pages, wired by `create_app`."""
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -46,6 +47,11 @@ def register_error_pages(app: Flask) -> None:
             return render_template("error.html", code=code, title=title, message=message), code
 
         app.register_error_handler(code, handler)
+
+    @app.errorhandler(CSRFError)
+    def expired_form(error):
+        return render_template("error.html", code=400, title="The form expired",
+                               message="For your security, forms expire. Go back, reload the page and try again."), 400
 
 
 def safe_redirect_target(target: str | None, default: str) -> str:

@@ -67,10 +67,13 @@ class RunForm(FlaskForm):
         if self.start_date.data and field.data and field.data > self.start_date.data:
             raise ValidationError("Enrolment must close on or before the first day.")
 
-    def validate_venue(self, field):
+    def validate(self, extra_validators=None) -> bool:
+        is_valid = super().validate(extra_validators)
         course = self.course
-        if course and course.format.is_workshop and not (field.data or self.video_link.data):
-            raise ValidationError("Give a venue or a video link for the live session.")
+        if course and course.format.is_workshop and not (self.venue.data or self.video_link.data):
+            self.venue.errors.append("Give a venue or a video link for the live session.")
+            return False
+        return is_valid
 
     def run_values(self) -> dict:
         """The run's stored values (UTC instants) from the form's local dates and times."""

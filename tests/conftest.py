@@ -69,6 +69,10 @@ def fixture_curriculum():
 def db(app):
     """The database, emptied after each test so tests never see each other's rows."""
     with app.app_context():
+        # The test's own session keeps loaded values after commit, so reading
+        # `user.email` does not open a transaction (on SQLite, the write lock)
+        # while the app serves requests; IsolatedRequestClient expires them after each request.
+        _db.session().expire_on_commit = False
         yield _db
         _db.session.remove()
         tables = [table.name for table in reversed(_db.metadata.sorted_tables)]
@@ -97,6 +101,7 @@ class IsolatedRequestClient(FlaskClient):
             return super().open(*args, **kwargs)
         finally:
             _cv_app.reset(token)
+            _db.session.expire_all()
 
 
 @pytest.fixture
@@ -261,6 +266,7 @@ def live_server(app, db):
 def http_session_for(live_server):
     """A `requests` session signed in as a user through the real sign-in form."""
     def signed_in(user, password=TEST_PASSWORD):
+        _db.session.commit()
         session = requests.Session()
         response = session.post(f"{live_server}/sign-in", data={"email": user.email, "password": password},
                                 allow_redirects=False, timeout=30)

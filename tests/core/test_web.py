@@ -1,0 +1,73 @@
+import pytest
+
+from core.extensions import db
+
+
+def test_every_response_carries_the_security_headers(client, curriculum):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert client.get("/no-such-page").headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_have_no_inline_script(client, curriculum):
+    page = client.get("/").get_data(as_text=True)
+    assert "<script>" not in page and "onclick=" not in page
+    assert "cdn.jsdelivr" not in page and 'src="/bootstrap/static/' in page
+
+
+def test_session_cookie_is_http_only_and_same_site(client, make_user):
+    from tests.conftest import TEST_PASSWORD
+
+    user = make_user("trainee")
+    response = client.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("url", ["/sign-in", "/register", "/password/forgot"])
+def test_forms_refuse_a_post_without_a_csrf_token(client, csrf_enabled, url):
+    response = client.post(url, data={"email": "someone@example.org", "password": "whatever password"})
+    assert response.status_code == 400
+    assert "Go back, reload the page and try again." in response.get_data(as_text=True)
+
+
+def test_action_buttons_refuse_a_post_without_a_csrf_token(client, db, csrf_enabled, login_as, make_user, make_run):
+    login_as(make_user("trainee"))
+    run = make_run()
+    assert client.post(f"/runs/{run.id}/enrol").status_code == 400
+    from courses.models import Enrolment
+
+    assert db.session.scalar(db.select(Enrolment)) is None
+
+
+def test_a_form_with_its_token_goes_through(client, csrf_enabled, make_user):
+    import re
+
+    from tests.conftest import TEST_PASSWORD
+
+    user = make_user("trainee")
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_error_pages_leak_nothing(app, client, db):
+    from app import create_app
+
+    exploding = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                            "SECRET_KEY": "x", "TESTING": False})
+
+    @exploding.route("/__explode")
+    def explode():
+        raise RuntimeError("secret internals")
+
+    response = exploding.test_client().get("/__explode")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in body and "secret internals" not in body and "Traceback" not in body
+    missing = client.get("/runs/999999")
+    assert missing.status_code == 404 and "There is nothing at this address." in missing.get_data(as_text=True)

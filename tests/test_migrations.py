@@ -1,0 +1,24 @@
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from core.extensions import db
+
+
+def test_migrations_match_the_models(app, db):
+    """`flask db check`: the schema built by the migrations is exactly what the models describe."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_every_foreign_key_is_indexed(app, db):
+    missing = []
+    for table in db.metadata.sorted_tables:
+        indexed = {tuple(col.name for col in index.columns) for index in table.indexes}
+        indexed |= {tuple(col.name for col in c.columns) for c in table.constraints if hasattr(c, "columns")}
+        for key in table.foreign_keys:
+            column = key.parent.name
+            if not any(cols[0] == column for cols in indexed):
+                missing.append(f"{table.name}.{column}")
+    assert missing == []

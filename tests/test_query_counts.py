@@ -1,0 +1,70 @@
+"""Key pages run a fixed number of SQL statements however much data there is."""
+from datetime import timedelta
+
+import pytest
+
+from courses.models import EnrolmentState
+
+
+@pytest.fixture
+def grow(make_organisation, make_user, make_run, enrol):
+    """Adds `scale` runs, organisations, trainees and enrolments (and lesson reads) to the world."""
+    from modules.progress import record_read
+    from modules.models import Lesson
+    from core.extensions import db
+
+    def add(scale, trainee, leader, mentor):
+        lessons = db.session.scalars(db.select(Lesson)).all()
+        for number in range(scale):
+            run = make_run(course_slug="two-week-programme" if number % 2 else "appeals-workshop",
+                           starts_in=timedelta(days=5 + number), mentors=[mentor])
+            enrol(run, trainee)
+            member = make_user("trainee", leader.organisation)
+            enrol(run, member, EnrolmentState.WAITLISTED if number % 3 == 0 else EnrolmentState.ENROLLED)
+            make_user("trainee", make_organisation())
+            for lesson in lessons:
+                record_read(member.id, lesson.id)
+        db.session.commit()
+
+    return add
+
+
+def _count(client, count_queries, url):
+    with count_queries() as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role, url", [
+    ("anonymous", "/"),
+    ("anonymous", "/courses/two-week-programme"),
+    ("trainee", "/dashboard"),
+    ("leader", "/dashboard"),
+    ("mentor", "/dashboard"),
+    ("admin", "/dashboard"),
+    ("trainee", "/modules/appeals-basics"),
+    ("trainee", "/modules/appeals-basics/lessons/01-routes"),
+    ("admin", "/admin/runs"),
+    ("admin", "/admin/users"),
+    ("leader", "/organisations/{organisation}"),
+    ("mentor", "/runs/{run}"),
+])
+def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries, make_organisation, make_user,
+                                                grow, role, url):
+    organisation = make_organisation()
+    people = {"trainee": make_user("trainee", organisation), "leader": make_user("leader", organisation),
+              "mentor": make_user("mentor"), "admin": make_user("admin")}
+    grow(2, people["trainee"], people["leader"], people["mentor"])
+    from core.extensions import db
+    from courses.models import Run
+
+    first_run = db.session.scalar(db.select(Run).order_by(Run.id))
+    url = url.format(organisation=organisation.id, run=first_run.id)
+    if role != "anonymous":
+        login_as(people[role])
+    small = _count(client, count_queries, url)
+    grow(20, people["trainee"], people["leader"], people["mentor"])
+    large = _count(client, count_queries, url)
+    assert large == small, f"{url} ran {small} statements with little data and {large} with ten times more"
+    assert 0 < small <= 20
