@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import accounts
 import accounts.views  # noqa: F401  (importing a views module registers its routes)
@@ -22,6 +23,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind N proxies, take the client's address and scheme from their X-Forwarded-* headers
+        # (rate limits are per address, and e-mailed links need the public scheme and host).
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
