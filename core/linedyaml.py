@@ -118,14 +118,20 @@ class Fields:
             return default
         return value
 
-    def text_list(self, key, required=True, minimum=0, maximum=None) -> list[str]:
+    def _list(self, key, required: bool):
         value = self.mapping.get(key)
         if value is None:
             if required:
                 self.report(self.line(), f"{self.what}: '{key}' is required (a list)")
-            return []
+            return None
         if not isinstance(value, list):
             self.report(self.line(key), f"{self.what}: '{key}' must be a list")
+            return None
+        return value
+
+    def text_list(self, key, required=True, minimum=0, maximum=None) -> list[str]:
+        value = self._list(key, required)
+        if value is None:
             return []
         items = []
         for index, item in enumerate(value):
@@ -142,13 +148,8 @@ class Fields:
         return items
 
     def mapping_list(self, key, required=True, minimum=0) -> list:
-        value = self.mapping.get(key)
+        value = self._list(key, required)
         if value is None:
-            if required:
-                self.report(self.line(), f"{self.what}: '{key}' is required (a list)")
-            return []
-        if not isinstance(value, list):
-            self.report(self.line(key), f"{self.what}: '{key}' must be a list")
             return []
         if len(value) < minimum:
             self.report(self.line(key), f"{self.what}: '{key}' needs at least {minimum} entries, has {len(value)}")

@@ -1,0 +1,126 @@
+"""Seed a realistic amount of data and time the key pages.
+
+    .venv/bin/python -m bench.pages                 # a throw-away SQLite database
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/bench .venv/bin/python -m bench.pages
+
+Prints, per page, the median and 95th-percentile time over REQUESTS requests and the
+number of SQL statements one request runs. The database must be empty (it is migrated
+and filled here).
+"""
+import os
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import event
+from werkzeug.security import generate_password_hash
+
+from accounts.models import Nation, Organisation, OrganisationState, User
+from app import create_app
+from core.db import utcnow
+from core.extensions import db
+from courses.curriculum import apply_curriculum, read_curriculum
+from courses.models import Course, Enrolment, EnrolmentState, Run
+from modules.models import Lesson, LessonRead
+
+ROOT = Path(__file__).parent.parent
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
+ORGANISATIONS, MEMBERS_EACH, RUNS = 30, 10, 40
+
+
+def seed() -> dict:
+    curriculum, problems = read_curriculum(ROOT / "content")
+    assert not problems, problems
+    apply_curriculum(curriculum)
+    password_hash = generate_password_hash("bench password")
+    courses = db.session.scalars(db.select(Course)).all()
+    lessons = db.session.scalars(db.select(Lesson)).all()
+    mentor = User(email="mentor@bench.example.org", display_name="Mentor", is_mentor=True, password_hash=password_hash)
+    admin = User(email="admin@bench.example.org", display_name="Admin", is_admin=True, password_hash=password_hash)
+    db.session.add_all([mentor, admin])
+    runs = []
+    for number in range(RUNS):
+        course = courses[number % len(courses)]
+        starts_at = utcnow() + timedelta(days=number - 10)
+        run = Run(course=course, starts_at=starts_at, ends_at=starts_at + timedelta(weeks=course.weeks or 1),
+                  enrol_opens_at=starts_at - timedelta(days=60), enrol_closes_at=starts_at, capacity=30)
+        run.mentors = [mentor]
+        runs.append(run)
+    db.session.add_all(runs)
+    leader = trainee = None
+    for number in range(ORGANISATIONS):
+        organisation = Organisation(name=f"Bench project {number}", institution="University",
+                                    nation=Nation.ENGLAND_AND_WALES, state=OrganisationState.APPROVED)
+        db.session.add(organisation)
+        for member in range(MEMBERS_EACH):
+            user = User(email=f"u{number}-{member}@bench.example.org", display_name=f"Member {number}-{member}",
+                        is_trainee=True, is_leader=member == 0, organisation=organisation, password_hash=password_hash)
+            db.session.add(user)
+            leader = leader or (user if member == 0 else None)
+            trainee = trainee or (user if member == 1 else None)
+    db.session.flush()
+    users = db.session.scalars(db.select(User).where(User.is_trainee.is_(True))).all()
+    for index, user in enumerate(users):
+        for run in runs[index % 7::7][:3]:
+            db.session.add(Enrolment(run_id=run.id, user_id=user.id, state=EnrolmentState.ENROLLED))
+        for lesson in lessons[index % 5::5]:
+            db.session.add(LessonRead(user_id=user.id, lesson_id=lesson.id, read_at=utcnow()))
+    db.session.commit()
+    return {"trainee": trainee.id, "leader": leader.id, "mentor": mentor.id, "admin": admin.id,
+            "organisation": leader.organisation_id, "run": runs[0].id}
+
+
+def measure(app, ids):
+    with app.app_context():
+        engine = db.engine
+    pages = [
+        ("anonymous", "/"),
+        ("anonymous", "/courses/running-an-innocence-project"),
+        ("trainee", "/dashboard"),
+        ("trainee", "/modules/appeals-law"),
+        ("trainee", "/modules/appeals-law/lessons/01-routes-and-leave"),
+        ("leader", "/dashboard"),
+        ("leader", f"/organisations/{ids['organisation']}"),
+        ("mentor", f"/runs/{ids['run']}"),
+        ("admin", "/dashboard"),
+        ("admin", "/admin/users"),
+    ]
+    print(f"{'page':<48} {'role':<10} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for role, url in pages:
+        client = app.test_client()
+        if role != "anonymous":
+            with client.session_transaction() as session:
+                session["_user_id"] = str(ids[role])
+        statements = []
+
+        def count(*args):
+            statements.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        assert client.get(url).status_code == 200, url
+        event.remove(engine, "before_cursor_execute", count)
+        timings = []
+        for _ in range(REQUESTS):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        print(f"{url:<48} {role:<10} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(statements):>8}")
+
+
+def main():
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        ids = seed()
+    print(f"{ORGANISATIONS} organisations, {ORGANISATIONS * MEMBERS_EACH} members, {RUNS} runs; "
+          f"{REQUESTS} requests per page on {url.split(':')[0]}")
+    measure(app, ids)
+
+
+if __name__ == "__main__":
+    main()
