@@ -1,5 +1,6 @@
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash, generate_password_hash
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
@@ -15,6 +16,8 @@ def _is_email(address: str) -> bool:
         return False
     return True
 
+
+_UNUSED_HASH = generate_password_hash("an unused password that nobody has")
 
 PASSWORD_HINT = "At least 10 characters. A short sentence is easy to remember and hard to guess."
 
@@ -52,6 +55,9 @@ class SignInForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         user = User.find_by_email(self.email.data)
+        if user is None:
+            # Spend the same time as a real check, so timing does not reveal which addresses exist.
+            check_password_hash(_UNUSED_HASH, self.password.data)
         if user is None or not user.is_active or not user.check_password(self.password.data):
             # The same words whether or not the address has an account.
             self.password.errors.append("The e-mail address or password is not right.")
@@ -133,6 +139,32 @@ class AcceptInvitationForm(FlaskForm):
     password = _password_field()
     confirm = _confirm_field()
     submit = SubmitField("Create my account")
+
+
+class UserRolesForm(FlaskForm):
+    is_admin = BooleanField("Administrator")
+    is_mentor = BooleanField("Mentor")
+    is_leader = BooleanField("Project leader", description="Leads the project they belong to.")
+    is_trainee = BooleanField("Trainee")
+    is_active_account = BooleanField("Account active", description="An inactive account cannot sign in.")
+    submit = SubmitField("Save")
+
+    def __init__(self, *args, editing_self: bool = False, has_organisation: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing_self = editing_self
+        self.has_organisation = has_organisation
+
+    def validate_is_admin(self, field):
+        if self.editing_self and not field.data:
+            raise ValidationError("You cannot remove your own administrator role; ask another administrator.")
+
+    def validate_is_active_account(self, field):
+        if self.editing_self and not field.data:
+            raise ValidationError("You cannot deactivate your own account.")
+
+    def validate_is_leader(self, field):
+        if field.data and not self.has_organisation:
+            raise ValidationError("Only a member of a project can lead it.")
 
 
 class CreateMentorForm(FlaskForm):

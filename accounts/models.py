@@ -119,12 +119,9 @@ class User(UserMixin, db.Model):
     def find_by_email(cls, email: str) -> "User | None":
         return db.session.scalar(select(cls).where(cls.email == email.strip().lower()))
 
-    def can_view_user(self, other: "User") -> bool:
-        return (
-            self.id == other.id
-            or self.is_admin
-            or (self.is_leader and self.organisation_id is not None and self.organisation_id == other.organisation_id)
-        )
+    def can_be_edited_by(self, editor) -> bool:
+        """Administrators change people's roles and deactivate accounts."""
+        return editor.is_authenticated and editor.is_admin
 
 
 class Invitation(db.Model):

@@ -117,6 +117,17 @@ def create_mentor(display_name: str, email: str, admin: User) -> User:
     return user
 
 
+ROLE_FLAGS = ("is_admin", "is_mentor", "is_leader", "is_trainee", "is_active_account")
+
+
+def update_roles(user: User, values: dict[str, bool], admin: User) -> None:
+    changes = [f"{flag}={values[flag]}" for flag in ROLE_FLAGS if getattr(user, flag) != values[flag]]
+    for flag in ROLE_FLAGS:
+        setattr(user, flag, values[flag])
+    if changes:
+        audit.record(admin, "user.update_roles", user, ", ".join(changes))
+
+
 # -- invitations -----------------------------------------------------------------
 
 def invitation_token(invitation: Invitation) -> str:

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from accounts import bp
 from accounts import operations as ops
 from accounts.forms import (AcceptInvitationForm, CreateMentorForm, ForgotPasswordForm, InviteForm,
-                            ProfileForm, RegisterForm, SetPasswordForm, SignInForm)
+                            ProfileForm, RegisterForm, SetPasswordForm, SignInForm, UserRolesForm)
 from accounts.models import Invitation, Nation, Organisation, OrganisationState, User
 from core.db import utcnow
 from core.extensions import db, limiter, login_manager
@@ -235,6 +235,21 @@ def list_users():
         query = query.where(db.or_(User.email.like(pattern), db.func.lower(User.display_name).like(pattern)))
     page = db.paginate(query.options(db.joinedload(User.organisation)), per_page=25)
     return render_template("accounts/list_users.html", page=page, search=search)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    require(user.can_be_edited_by(current_user))
+    form = UserRolesForm(obj=user, editing_self=user.id == current_user.id,
+                         has_organisation=user.organisation_id is not None)
+    if form.validate_on_submit():
+        ops.update_roles(user, {flag: getattr(form, flag).data for flag in ops.ROLE_FLAGS}, current_user)
+        db.session.commit()
+        flash(f"Saved {user.display_name}'s roles.", "success")
+        return redirect(url_for("accounts.list_users"))
+    return render_template("accounts/edit_user.html", form=form, user=user)
 
 
 @bp.route("/admin/mentors/new", methods=["GET", "POST"])

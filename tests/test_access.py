@@ -44,6 +44,7 @@ RULES = {
     "accounts.decide_organisation": ("POST", "/admin/organisations/{pending_organisation}/decide", ADMIN),
     "accounts.list_users": ("GET", "/admin/users", ADMIN),
     "accounts.create_mentor": ("GET", "/admin/mentors/new", ADMIN),
+    "accounts.edit_user": ("GET", "/admin/users/{trainee_id}", ADMIN),
 }
 
 
@@ -70,7 +71,7 @@ def world(app, make_organisation, make_user, make_run, enrol):
     with app.test_request_context():
         tokens = {"reset_token": password_token(people["trainee"]), "invitation_token": invitation_token(invitation)}
     ids = {"run": run.id, "enrolment": enrolment.id, "organisation": home.id, "invitation": invitation.id,
-           "pending_organisation": pending.id}
+           "pending_organisation": pending.id, "trainee_id": people["trainee"].id}
     return {"people": people, "ids": ids | tokens}
 
 

@@ -159,3 +159,38 @@ def test_admin_user_list_is_paginated_and_searchable(client, login_as, make_user
     assert 'href="/admin/users?page=2' in first
     found = client.get("/admin/users?q=learner 29").get_data(as_text=True)
     assert "Learner 29" in found and "Learner 00" not in found
+
+
+def test_admin_changes_roles_and_deactivates_an_account(client, db, login_as, make_organisation, make_user):
+    from tests.conftest import TEST_PASSWORD
+
+    admin = login_as(make_user("admin"))
+    trainee = make_user("trainee", make_organisation())
+    response = client.post(f"/admin/users/{trainee.id}", data={"is_trainee": "y", "is_leader": "y", "is_mentor": "y"})
+    assert response.status_code == 302
+    db.session.refresh(trainee)
+    assert trainee.is_leader and trainee.is_mentor and not trainee.is_active_account
+    assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "user.update_roles")).startswith(
+        "is_mentor=True, is_leader=True, is_active_account=False")
+    client.post("/sign-out")
+    refused = client.post("/sign-in", data={"email": trainee.email, "password": TEST_PASSWORD})
+    assert "not right" in refused.get_data(as_text=True)
+    assert admin.is_admin
+
+
+def test_admin_cannot_lock_themself_out(client, db, login_as, make_user):
+    admin = login_as(make_user("admin"))
+    response = client.post(f"/admin/users/{admin.id}", data={"is_trainee": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "cannot remove your own administrator role" in page and "cannot deactivate your own account" in page
+    db.session.refresh(admin)
+    assert admin.is_admin and admin.is_active_account
+
+
+def test_only_project_members_can_be_made_leaders(client, db, login_as, make_user):
+    login_as(make_user("admin"))
+    mentor = make_user("mentor")
+    response = client.post(f"/admin/users/{mentor.id}", data={"is_mentor": "y", "is_leader": "y",
+                                                             "is_active_account": "y"})
+    assert "Only a member of a project can lead it." in response.get_data(as_text=True)
