@@ -94,10 +94,10 @@ def measure(app, ids):
         if role != "anonymous":
             with client.session_transaction() as session:
                 session["_user_id"] = str(ids[role])
-        statements = []
+        statements: list[str] = []
 
-        def count(*args):
-            statements.append(1)
+        def count(conn, cursor, statement, *args, statements=statements):
+            statements.append(statement)
 
         event.listen(engine, "before_cursor_execute", count)
         assert client.get(url).status_code == 200, url

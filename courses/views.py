@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from accounts.models import User
 from core import audit
-from core.db import lock_for_update, utcnow
+from core.db import lock_for_update
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require

@@ -1,7 +1,6 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from core.extensions import db
 
 
 def test_migrations_match_the_models(app, db):

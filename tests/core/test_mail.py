@@ -1,6 +1,5 @@
 import smtplib
 
-from core.extensions import db
 from core.mail import queue_mail
 
 

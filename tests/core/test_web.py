@@ -1,6 +1,5 @@
 import pytest
 
-from core.extensions import db
 
 
 def test_every_response_carries_the_security_headers(client, curriculum):
