@@ -2,6 +2,8 @@
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, event, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -67,8 +69,5 @@ def _begin_sqlite_immediately(connection):
 
 def insert_if_absent(model, **values) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: idempotent under concurrent requests, on both databases."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     db.session.execute(insert(model).values(**values).on_conflict_do_nothing())

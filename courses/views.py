@@ -4,8 +4,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
-from core import audit
-from core.db import lock_for_update
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
@@ -15,6 +13,7 @@ from courses import dashboards
 from courses import enrolment as ops
 from courses.forms import CatalogueFilterForm, EnrolMembersForm, RunForm
 from courses.models import Course, CourseFormat, CourseModule, Enrolment, EnrolmentState, Run
+from courses.runs import save_run
 from modules.models import Module
 
 
@@ -164,33 +163,13 @@ def list_runs():
     return render_template("courses/list_runs.html", page=page, seats=ops.seats_taken(r.id for r in page.items))
 
 
-def _save_run(form: RunForm, run: Run | None) -> Run:
-    values = form.run_values()
-    mentors = db.session.scalars(select(User).where(User.id.in_(form.mentor_ids.data or []),
-                                                    User.is_mentor.is_(True))).all()
-    if run is None:
-        run = Run(**values)
-        db.session.add(run)
-        run.mentors = list(mentors)
-        db.session.flush()
-        audit.record(current_user, "run.create", run)
-        return run
-    lock_for_update(Run, run.id)
-    for name, value in values.items():
-        setattr(run, name, value)
-    run.mentors = list(mentors)
-    ops.fill_from_waitlist(run)
-    audit.record(current_user, "run.edit", run)
-    return run
-
-
 @bp.route("/admin/runs/new", methods=["GET", "POST"])
 @login_required
 def create_run():
     require(current_user.is_admin)
     form = RunForm()
     if form.validate_on_submit():
-        run = _save_run(form, None)
+        run = save_run(None, form.run_values(), form.mentor_ids.data or [], current_user)
         db.session.commit()
         flash(f"Run created: {run.name}.", "success")
         return redirect(url_for("courses.show_run", run_id=run.id))
@@ -204,7 +183,7 @@ def edit_run(run_id: int):
     require(run.can_edit(current_user))
     form = RunForm.for_run(run) if request.method == "GET" else RunForm()
     if form.validate_on_submit():
-        _save_run(form, run)
+        save_run(run, form.run_values(), form.mentor_ids.data or [], current_user)
         db.session.commit()
         flash("Run saved.", "success")
         return redirect(url_for("courses.show_run", run_id=run.id))
