@@ -17,7 +17,7 @@ from core import audit
 from core.db import lock_for_update, utcnow
 from core.extensions import db
 from core.mail import queue_mail
-from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run
+from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run, run_mentors
 from modules.models import Module
 
 
@@ -130,3 +130,29 @@ def upcoming_runs(course_ids=None, now: datetime | None = None) -> list[Run]:
     if course_ids is not None:
         query = query.where(Run.course_id.in_(list(course_ids)))
     return db.session.scalars(query.order_by(Run.starts_at)).all()
+
+
+def _mentored_enrolments():
+    """(mentor id, learner id) pairs for every active enrolment in a run the mentor is assigned to."""
+    return (select(run_mentors.c.user_id.label("mentor_id"), Enrolment.user_id.label("learner_id"))
+            .join(Enrolment, Enrolment.run_id == run_mentors.c.run_id)
+            .where(Enrolment.state == EnrolmentState.ENROLLED))
+
+
+def is_mentor_of(mentor_id: int, learner_id: int) -> bool:
+    """True when the learner holds a seat in a run the mentor is assigned to."""
+    pairs = _mentored_enrolments().subquery()
+    return db.session.scalar(select(func.count()).select_from(pairs).where(
+        pairs.c.mentor_id == mentor_id, pairs.c.learner_id == learner_id)) > 0
+
+
+def mentor_ids_of(learner_id: int) -> set[int]:
+    """The mentors assigned to any run the learner holds a seat in."""
+    pairs = _mentored_enrolments().subquery()
+    return set(db.session.scalars(select(pairs.c.mentor_id).where(pairs.c.learner_id == learner_id)))
+
+
+def learner_ids_of(mentor_id: int) -> set[int]:
+    """The learners holding a seat in any run the mentor is assigned to."""
+    pairs = _mentored_enrolments().subquery()
+    return set(db.session.scalars(select(pairs.c.learner_id).where(pairs.c.mentor_id == mentor_id)))

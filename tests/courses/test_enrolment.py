@@ -165,3 +165,23 @@ def test_capacity_holds_under_concurrent_enrolments(db, live_server, http_sessio
     assert statuses == [302] * applicants
     counts = dict(db.session.execute(select(Enrolment.state, func.count(Enrolment.id)).group_by(Enrolment.state)).all())
     assert counts == {EnrolmentState.ENROLLED: capacity, EnrolmentState.WAITLISTED: applicants - capacity}
+
+
+def test_mentor_relationships_follow_seats_in_the_mentors_runs(db, make_user, make_run, enrol):
+    from courses.enrolment import is_mentor_of, learner_ids_of, mentor_ids_of
+
+    mentor, other_mentor = make_user("mentor"), make_user("mentor")
+    seated, waiting, withdrawn, elsewhere = (make_user("trainee") for _ in range(4))
+    run = make_run(mentors=[mentor])
+    other_run = make_run(mentors=[other_mentor])
+    enrol(run, seated)
+    enrol(run, waiting, EnrolmentState.WAITLISTED)
+    enrol(run, withdrawn, EnrolmentState.WITHDRAWN)
+    enrol(other_run, elsewhere)
+    assert is_mentor_of(mentor.id, seated.id)
+    assert not is_mentor_of(mentor.id, waiting.id)
+    assert not is_mentor_of(mentor.id, withdrawn.id)
+    assert not is_mentor_of(mentor.id, elsewhere.id)
+    assert mentor_ids_of(seated.id) == {mentor.id}
+    assert mentor_ids_of(elsewhere.id) == {other_mentor.id}
+    assert learner_ids_of(mentor.id) == {seated.id}
