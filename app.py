@@ -11,6 +11,7 @@ import courses.views  # noqa: F401
 import mentoring
 import modules
 import modules.views  # noqa: F401
+import modules.quiz_views  # noqa: F401
 from accounts.commands import accounts_cli
 from core import timezones, web
 from core.config import load_config
