@@ -127,19 +127,18 @@ def take_attempt(attempt_id: int):
                     row.question.data, request.form, f"q{row.question_id}")
             except AnswerError as error:
                 errors[row.id] = str(error)
-        save_answers(attempt, answers, now, page)
+        go = request.form.get("go", "save")
+        target = page if errors else min(max({"previous": page - 1, "next": page + 1}.get(go, page), 1), page_count)
+        save_answers(attempt, answers, now, target)
         if close_if_overdue(attempt, now):
             return _time_up_redirect(attempt, refused=False)
         db.session.commit()
         if not errors:
-            go = request.form.get("go", "save")
-            target = {"previous": page - 1, "next": page + 1}.get(go, page)
             if go == "finish":
                 return redirect(url_for("modules.submit_attempt", attempt_id=attempt.id))
             if go == "save":
                 flash("Your answers are saved.", "success")
-            return redirect(url_for("modules.take_attempt", attempt_id=attempt.id,
-                                    page=min(max(target, 1), page_count)))
+            return redirect(url_for("modules.take_attempt", attempt_id=attempt.id, page=target))
         posted = request.form
     return render_template("modules/quiz/take_attempt.html", attempt=attempt, quiz=attempt.quiz, rows=rows,
                            page=page, page_count=page_count, per_page=QUESTIONS_PER_PAGE, errors=errors,
