@@ -42,3 +42,17 @@ def released_trainee(make_user, make_run, enrol, mentors=(), **user):
     run = make_run(mentors=list(mentors), starts_in=timedelta(days=3))
     enrol(run, trainee)
     return trainee, run
+
+
+def awaiting_marking(trainee) -> tuple[Attempt, object]:
+    """A submitted attempt at the whole fixture bank whose written answer waits for a mentor."""
+    from modules.attempts import start_attempt, submit
+
+    quiz = fixture_quiz()
+    quiz.draw = None
+    attempt = start_attempt(quiz, trainee)
+    written = next(row for row in attempt.answers if row.question.type == "written")
+    written.answer = "The conviction is unsafe."
+    submit(attempt)
+    db.session.commit()
+    return attempt, written
