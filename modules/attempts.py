@@ -93,12 +93,12 @@ def standings_by_module(user_id: int, module_ids) -> dict[int, Standing]:
     return {quiz.module_id: by_quiz[quiz.id] for quiz in quizzes}
 
 
-def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attempt:
+def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, seed: int | None = None) -> Attempt:
     """Return the trainee's attempt in progress, or start one with a freshly drawn paper.
 
     Idempotent under concurrency: the trainee's row is locked, so a second
     start (double click, two tabs) waits and then finds the first attempt.
-    Raises QuizRefusal when no attempts are left.
+    Raises QuizRefusal when no attempts are left. `seed` fixes the paper (demo and benchmark data).
     """
     now = now or utcnow()
     lock_for_update(User, user.id)
@@ -112,7 +112,7 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
         raise QuizRefusal(f"You have used all your attempts at this quiz ({standing.used}).")
     if not quiz.questions:
         raise QuizRefusal("This quiz has no questions yet.")
-    seed = secrets.randbits(31)
+    seed = seed if seed is not None else secrets.randbits(31)
     attempt = Attempt(quiz_id=quiz.id, user_id=user.id, number=standing.used + 1, seed=seed, started_at=now,
                       deadline_at=deadline(now, quiz.time_limit_minutes, standing.extra_minutes))
     points = {question.id: question.points for question in quiz.questions}
