@@ -23,6 +23,7 @@ from core.db import utcnow
 from core.extensions import db
 from courses.curriculum import apply_curriculum, read_curriculum
 from modules.grading import draw_paper, totals
+from modules.demo import sample_answer
 from modules.models import Attempt, AttemptAnswer, AttemptState, Module, Quiz
 from modules.question_types import QUESTION_TYPES
 
@@ -30,25 +31,6 @@ ROOT = Path(__file__).parent.parent
 ATTEMPTS = int(os.environ.get("BENCH_ATTEMPTS", "100000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10"))
 BATCH = 20_000
-
-
-def _answer(question, order, right: bool, rng: random.Random):
-    """An answer of the right shape, right or wrong, so option counts and scores are realistic."""
-    data = question.data
-    if question.type == "single":
-        return next(o["id"] for o in data["options"] if o["correct"] is right)
-    if question.type == "multiple":
-        correct = sorted(o["id"] for o in data["options"] if o["correct"])
-        return correct if right else sorted({rng.choice(order)})
-    if question.type == "true_false":
-        return data["answer"] if right else not data["answer"]
-    if question.type == "short":
-        return data["answers"][0] if right else "no idea"
-    if question.type == "ordering":
-        return [item["id"] for item in data["items"]] if right else order
-    if question.type == "matching":
-        return {pair["id"]: pair["id"] if right else order[i] for i, pair in enumerate(data["pairs"])}
-    return None  # written: left blank, so every attempt is graded
 
 
 def seed() -> int:
@@ -72,6 +54,8 @@ def seed() -> int:
     attempts, answers = [], []
 
     def flush():
+        if not attempts:
+            return
         db.session.execute(insert(Attempt), attempts)
         db.session.execute(insert(AttemptAnswer), answers)
         attempts.clear()
@@ -87,7 +71,7 @@ def seed() -> int:
             question = questions[drawn.question_id]
             kind = QUESTION_TYPES[question.type]
             right = rng.random() < 1 / (1 + 2.718 ** -(ability - difficulty[question.id]))
-            answer = _answer(question, drawn.order, right, rng)
+            answer = sample_answer(question, drawn.order, rng, right, written=None)  # blank: every attempt is graded
             score = kind.grade(question.data, answer, question.points)
             rows.append({"attempt_id": attempt_id, "question_id": question.id, "position": position,
                          "option_order": drawn.order, "answer": answer, "choice_key": kind.choice_key(answer),

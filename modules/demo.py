@@ -19,8 +19,8 @@ WRITTEN_ANSWER = ("The Court of Appeal asks whether the conviction is safe. Fres
                   "explanation for not adducing it at trial.")
 
 
-def _demo_answer(question, order: list[str], rng: random.Random, right: bool):
-    """A plausible answer: the key when `right`, otherwise a near miss."""
+def sample_answer(question, order: list[str], rng: random.Random, right: bool, written: str | None = WRITTEN_ANSWER):
+    """A plausible answer of the question's shape: the key when `right`, otherwise a near miss (demo and bench)."""
     data = question.data
     if question.type == "single":
         return next(o["id"] for o in data["options"] if o["correct"] is right)
@@ -35,7 +35,7 @@ def _demo_answer(question, order: list[str], rng: random.Random, right: bool):
         return [item["id"] for item in data["items"]] if right else order
     if question.type == "matching":
         return {pair["id"]: (pair["id"] if right else order[index]) for index, pair in enumerate(data["pairs"])}
-    return WRITTEN_ANSWER
+    return written
 
 
 def _seed_with_written(quiz: Quiz) -> int:
@@ -63,5 +63,5 @@ def load_demo_attempts() -> None:
             for row in attempt.answers:
                 if row.question.type == "written" and not wants_written:
                     continue
-                row.answer = _demo_answer(row.question, row.option_order, rng, rng.random() < skill)
+                row.answer = sample_answer(row.question, row.option_order, rng, rng.random() < skill)
             submit(attempt)

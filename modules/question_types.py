@@ -42,6 +42,14 @@ def normalise_answer(text: str) -> str:
     return " ".join(stripped.lower().split())
 
 
+def _out_of_order(ids: list[str], rng: random.Random) -> list[str]:
+    """A shuffle of two or more ids that is never the original order."""
+    shown = ids[:]
+    while shown == ids:
+        rng.shuffle(shown)
+    return shown
+
+
 def _word_count(text: str) -> int:
     return len(text.split())
 
@@ -266,12 +274,8 @@ class Ordering(QuestionType):
         }
 
     def paper_order(self, data, rng, shuffle):
-        """Always shuffled (the bank's order is the answer), and never shown already in order."""
-        ids = [item["id"] for item in data["items"]]
-        shown = ids[:]
-        while shown == ids:
-            rng.shuffle(shown)
-        return shown
+        """Always shuffled (the bank's order is the answer)."""
+        return _out_of_order([item["id"] for item in data["items"]], rng)
 
     def read_answer(self, data, form, name):
         ids = [item["id"] for item in data["items"]]
@@ -328,11 +332,7 @@ class Matching(QuestionType):
 
     def paper_order(self, data, rng, shuffle):
         """The right-hand sides, always shuffled (in the bank's order they would line up with their pairs)."""
-        ids = [pair["id"] for pair in data["pairs"]]
-        shown = ids[:]
-        while shown == ids:
-            rng.shuffle(shown)
-        return shown
+        return _out_of_order([pair["id"] for pair in data["pairs"]], rng)
 
     def read_answer(self, data, form, name):
         ids = {pair["id"] for pair in data["pairs"]}
