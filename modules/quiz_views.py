@@ -149,12 +149,16 @@ def take_attempt(attempt_id: int):
 def submit_attempt(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     require(attempt.belongs_to(current_user))
+    now = utcnow()
     if request.method == "POST":
         _check_csrf()
-        submit(lock_attempt(attempt.id), utcnow())
+        attempt = lock_attempt(attempt.id)
+        # Past the deadline the attempt counts as submitted at the deadline, not now.
+        if not close_if_overdue(attempt, now):
+            submit(attempt, now)
         db.session.commit()
         return redirect(url_for("modules.review_attempt", attempt_id=attempt.id))
-    if close_if_overdue(attempt, utcnow()):
+    if attempt.is_in_progress and close_if_overdue(attempt, now):
         return _time_up_redirect(attempt, refused=False)
     if not attempt.is_in_progress:
         return redirect(url_for("modules.review_attempt", attempt_id=attempt.id))

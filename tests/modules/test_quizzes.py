@@ -263,3 +263,14 @@ def test_an_answer_id_from_the_url_cannot_reach_another_attempt(client, trainee,
     assert client.get("/attempts/999999").status_code == 404
     assert re.search(r"Attempt 1", client.get(f"/attempts/{attempt.id}").text)
     assert db.session.scalar(db.select(db.func.count(AttemptAnswer.id))) == 3
+
+
+def test_a_submit_after_the_deadline_counts_as_submitted_at_the_deadline(client, trainee, configure):
+    configure(written=False)
+    attempt = start(client)
+    _move_deadline(attempt, 120)
+    deadline = attempt.deadline_at
+    assert client.post(f"/attempts/{attempt.id}/submit").status_code == 302
+    db.session.refresh(attempt)
+    assert attempt.state is AttemptState.GRADED and attempt.submitted_at == deadline
+    assert "Time is up" not in client.get(f"/attempts/{attempt.id}/submit", follow_redirects=True).text
