@@ -67,7 +67,8 @@ class QuestionStats:
         if self.facility is not None and self.facility > FACILITY_HIGH:
             flags.append("Very easy")
         if self.discrimination is None:
-            flags.append("No spread to discriminate")
+            if self.n >= 2:
+                flags.append("No spread to discriminate")
         elif self.discrimination < DISCRIMINATION_LOW:
             flags.append("Low discrimination")
         return flags

@@ -211,7 +211,11 @@ def mark(row: AttemptAnswer, score: float, comment: str, by: User, now: datetime
 
 
 def grant_adjustment(quiz: Quiz, trainee: User, extra_minutes: int, extra_attempts: int, by: User) -> QuizAdjustment:
-    """Set the trainee's extra minutes and attempts on a quiz; an attempt in progress gets the new time at once."""
+    """Set the trainee's extra minutes and attempts on a quiz; an attempt in progress gets the new time at once.
+
+    The trainee's row is locked (as when starting), so two grants at once update one adjustment.
+    """
+    lock_for_update(User, trainee.id)
     adjustment = db.session.scalar(select(QuizAdjustment).where(QuizAdjustment.quiz_id == quiz.id,
                                                                 QuizAdjustment.user_id == trainee.id))
     if adjustment is None:
