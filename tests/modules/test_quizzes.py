@@ -274,3 +274,15 @@ def test_a_submit_after_the_deadline_counts_as_submitted_at_the_deadline(client,
     db.session.refresh(attempt)
     assert attempt.state is AttemptState.GRADED and attempt.submitted_at == deadline
     assert "Time is up" not in client.get(f"/attempts/{attempt.id}/submit", follow_redirects=True).text
+
+
+def test_the_close_overdue_command_submits_abandoned_attempts_once(client, trainee, configure, runner):
+    configure(written=False)
+    attempt = start(client)
+    client.post(f"/attempts/{attempt.id}?page=1", data=page_form(attempt, 1))
+    _move_deadline(attempt, 300)
+    deadline = attempt.deadline_at
+    assert "Submitted 1 overdue" in runner.invoke(args=["quizzes", "close-overdue"]).output
+    assert "Submitted 0 overdue" in runner.invoke(args=["quizzes", "close-overdue"]).output
+    db.session.refresh(attempt)
+    assert attempt.state is AttemptState.GRADED and attempt.grade == 100 and attempt.submitted_at == deadline
