@@ -41,6 +41,13 @@ def _attempt_or_404(attempt_id: int) -> Attempt:
     return attempt
 
 
+def _refused(refusal: QuizRefusal, back: str):
+    """Undo the action, say why it was refused, and go back."""
+    db.session.rollback()
+    flash(str(refusal), "error")
+    return redirect(back)
+
+
 def _check_csrf() -> None:
     if not ActionForm().validate_on_submit():
         abort(400, "The form has expired; reload the page and try again.")
@@ -72,9 +79,7 @@ def start_quiz(slug: str):
     try:
         attempt = start_attempt(quiz, current_user)
     except QuizRefusal as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect(url_for("modules.show_quiz", slug=slug))
+        return _refused(refusal, url_for("modules.show_quiz", slug=slug))
     db.session.commit()
     return redirect(url_for("modules.take_attempt", attempt_id=attempt.id, page=attempt.last_page))
 
@@ -302,9 +307,7 @@ def regrade(question_id: int):
     try:
         changed = regrade_question(question, current_user)
     except QuizRefusal as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect(url_for("modules.list_regrades", quiz_id=question.quiz_id))
+        return _refused(refusal, url_for("modules.list_regrades", quiz_id=question.quiz_id))
     db.session.commit()
     flash(f"Regraded '{question.key}': {changed} score{'s' if changed != 1 else ''} changed.", "success")
     return redirect(url_for("modules.list_regrades", quiz_id=question.quiz_id))
