@@ -54,6 +54,7 @@ def _count(client, count_queries, url):
     ("trainee", "/modules/appeals-basics/quiz"),
     ("trainee", "/attempts/{in_progress}?page=1"),
     ("trainee", "/attempts/{attempt}/review"),
+    ("mentor", "/attempts/{attempt}/review"),
     ("mentor", "/marking"),
     ("admin", "/admin/quizzes/{quiz}/analysis"),
     ("admin", "/admin/quizzes/{quiz}/regrade"),
