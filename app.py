@@ -11,12 +11,14 @@ import courses.views  # noqa: F401
 import mentoring
 import modules
 import modules.views  # noqa: F401
+import modules.quiz_views  # noqa: F401
 from accounts.commands import accounts_cli
 from core import timezones, web
 from core.config import load_config
 from core.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 from core.markdown import render_markdown
 from courses.commands import content_cli, demo_cli
+from modules.commands import quizzes_cli
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -40,7 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     for blueprint in (accounts.bp, courses.bp, modules.bp, mentoring.bp):
         app.register_blueprint(blueprint)
-    for command_group in (accounts_cli, content_cli, demo_cli):
+    for command_group in (accounts_cli, content_cli, demo_cli, quizzes_cli):
         app.cli.add_command(command_group)
 
     app.after_request(web.add_security_headers)

@@ -7,6 +7,7 @@ from core.db import utcnow
 from core.extensions import db
 from courses.enrolment import seats_taken
 from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run, run_mentors
+from modules.attempts import standings_by_module
 from modules.models import Module
 from modules.progress import combined, lesson_progress, next_unread, read_lesson_ids
 
@@ -34,7 +35,8 @@ def learner_section(user: User) -> dict:
         next_lesson = next(filter(None, (next_unread(m["module"].lessons, read_ids) for m in released)), None)
         runs.append({"enrolment": enrolment, "run": run, "modules": modules, "next_lesson": next_lesson,
                      "progress": combined(m["progress"] for m in modules)})
-    return {"runs": runs}
+    return {"runs": runs, "quizzes": standings_by_module(user.id, {cm.module_id for item in runs
+                                                                   for cm in item["run"].course.course_modules})}
 
 
 def leader_section(user: User) -> dict:

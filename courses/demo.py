@@ -8,6 +8,7 @@ from core.db import utcnow
 from core.extensions import db
 from core.timezones import local_to_utc
 from courses.models import Course, CourseFormat, Enrolment, EnrolmentState, Run
+from modules.demo import load_demo_attempts
 from modules.progress import record_read
 
 ORGANISATION = "Northtown University Innocence Project"
@@ -77,7 +78,9 @@ def load_demo_data(password: str, reset_passwords: bool) -> list[str]:
 
     today = utcnow().date()
     workshop = _run(half_day, today + timedelta(days=21), (time(9, 30), time(13, 0)), people["mentor@example.org"])
-    programme = _run(multi_week, today - timedelta(days=10), None, people["mentor@example.org"])
+    # Started long enough ago that every week's module is released: the demo trainee can take every quiz.
+    programme = _run(multi_week, today - timedelta(weeks=(multi_week.weeks or 1) - 1, days=3), None,
+                     people["mentor@example.org"])
     for run, emails in ((programme, ["trainee@example.org", "trainee2@example.org", "trainee3@example.org"]),
                         (workshop, ["trainee2@example.org", "leader@example.org"])):
         for email in emails:
@@ -91,4 +94,5 @@ def load_demo_data(password: str, reset_passwords: bool) -> list[str]:
         record_read(people["trainee@example.org"].id, lesson.id)
     record_read(people["trainee2@example.org"].id, first_module.lessons[0].id)
     db.session.flush()
+    load_demo_attempts()
     return created

@@ -1,6 +1,7 @@
-from datetime import datetime
+import enum
+from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, utcnow
@@ -79,6 +80,11 @@ class Quiz(db.Model):
     show_answers: Mapped[str] = mapped_column(String(16), default="after_pass")
 
     module: Mapped[Module] = relationship(back_populates="quiz")
+
+    def can_analyse(self, user) -> bool:
+        """Item analysis and regrading span every trainee's answers: administrators only."""
+        return user.is_authenticated and user.is_admin
+
     questions: Mapped[list["Question"]] = relationship(
         back_populates="quiz",
         order_by="Question.position",
@@ -119,3 +125,180 @@ class LessonRead(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def oversees(user, trainee_id: int) -> bool:
+    """True for administrators, and for mentors assigned to a run the trainee holds a seat in."""
+    from courses.enrolment import is_mentor_of  # courses.enrolment imports this module
+
+    return user.is_authenticated and (user.is_admin or (user.is_mentor and is_mentor_of(user.id, trainee_id)))
+
+
+class AttemptState(enum.Enum):
+    IN_PROGRESS = "In progress"
+    #: transitional: submission and automatic grading happen in one transaction
+    SUBMITTED = "Submitted"
+    GRADED = "Graded"
+    AWAITING_MARKING = "Awaiting marking"
+    MARKED = "Marked"
+
+
+#: the states an attempt may move to from each state (see `Attempt.move_to`)
+ATTEMPT_TRANSITIONS = {
+    AttemptState.IN_PROGRESS: {AttemptState.SUBMITTED},
+    AttemptState.SUBMITTED: {AttemptState.GRADED, AttemptState.AWAITING_MARKING},
+    AttemptState.AWAITING_MARKING: {AttemptState.MARKED},
+    AttemptState.GRADED: set(),
+    AttemptState.MARKED: set(),
+}
+#: attempts whose grade is final and counts toward the quiz grade
+FINISHED_STATES = (AttemptState.GRADED, AttemptState.MARKED)
+#: seconds after the deadline in which answers already on their way are still accepted
+DEADLINE_GRACE_SECONDS = 10
+
+
+class Attempt(db.Model):
+    """One trainee's sitting of a quiz: the paper drawn for it, its answers and its grade."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "user_id", "number"),
+        # At most one attempt in progress per trainee and quiz, whatever the concurrency.
+        Index("uq_quiz_attempts_one_in_progress", "quiz_id", "user_id", unique=True,
+              sqlite_where=text("state = 'IN_PROGRESS'"), postgresql_where=text("state = 'IN_PROGRESS'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: 1 for the trainee's first attempt at this quiz, 2 for the second ...
+    number: Mapped[int] = mapped_column()
+    state: Mapped[AttemptState] = mapped_column(
+        Enum(AttemptState, native_enum=False, length=20), default=AttemptState.IN_PROGRESS, index=True)
+    #: seeds the draw and the shuffles, so the paper can be rebuilt and audited
+    seed: Mapped[int] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: None when the quiz has no time limit
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the last page the trainee saved, so a resumed attempt opens where it was
+    last_page: Mapped[int] = mapped_column(default=1)
+    #: points scored and available; score is None until every answer has a score
+    score: Mapped[float | None] = mapped_column()
+    max_score: Mapped[float] = mapped_column(default=0)
+    #: percent of max_score
+    grade: Mapped[float | None] = mapped_column()
+
+    quiz: Mapped[Quiz] = relationship()
+    user: Mapped["User"] = relationship()  # noqa: F821
+    answers: Mapped[list["AttemptAnswer"]] = relationship(
+        back_populates="attempt", order_by="AttemptAnswer.position", cascade="all, delete-orphan")
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.state is AttemptState.IN_PROGRESS
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in FINISHED_STATES
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.deadline_at is not None and now > self.deadline_at
+
+    def accepts_answers(self, now: datetime) -> bool:
+        """Answers count while in progress and until a few seconds past the deadline (they were on their way)."""
+        return self.is_in_progress and (
+            self.deadline_at is None or now <= self.deadline_at + timedelta(seconds=DEADLINE_GRACE_SECONDS))
+
+    def move_to(self, state: AttemptState) -> None:
+        """Change state along ATTEMPT_TRANSITIONS only; anything else is a programming error."""
+        if state not in ATTEMPT_TRANSITIONS[self.state]:
+            raise ValueError(f"attempt {self.id} cannot move from {self.state.name} to {state.name}")
+        self.state = state
+
+    def belongs_to(self, user) -> bool:
+        """Only the trainee who started an attempt answers or submits it."""
+        return user.is_authenticated and user.id == self.user_id
+
+    def can_view(self, user) -> bool:
+        """The trainee, administrators and mentors of a run the trainee is in; nobody else."""
+        return user.is_authenticated and (user.id == self.user_id or oversees(user, self.user_id))
+
+
+class AttemptAnswer(db.Model):
+    """One drawn question of an attempt: its place on the paper, the answer given, and its score."""
+
+    __tablename__ = "quiz_attempt_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column()
+    #: choice ids (options, items or right-hand sides) in the order this paper shows them
+    option_order: Mapped[list] = mapped_column(JSON, default=list)
+    #: the parsed answer (see the question type); None while unanswered
+    answer: Mapped[object | None] = mapped_column(JSON)
+    #: the chosen option ids, sorted and joined, for choice questions: item analysis groups by it
+    choice_key: Mapped[str | None] = mapped_column(String(200))
+    #: the question's points when it was drawn (or last regraded)
+    points: Mapped[int] = mapped_column(default=1)
+    #: None until graded (written answers: until marked)
+    score: Mapped[float | None] = mapped_column()
+    needs_marking: Mapped[bool] = mapped_column(default=False, index=True)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the marker's comment to the trainee
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+    marked_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+    @staticmethod
+    def can_use_marking_queue(user) -> bool:
+        """Mentors (who see their runs' trainees) and administrators (who see everyone)."""
+        return user.is_authenticated and (user.is_admin or user.is_mentor)
+
+    def can_mark(self, user) -> bool:
+        """Administrators, and mentors of a run the trainee is in, mark a written answer once it is submitted."""
+        return (self.needs_marking and self.score is None and self.attempt.state is AttemptState.AWAITING_MARKING
+                and oversees(user, self.attempt.user_id))
+
+
+class QuizAdjustment(db.Model):
+    """Reasonable adjustments for one trainee on one quiz: extra minutes per attempt, extra attempts."""
+
+    __tablename__ = "quiz_adjustments"
+    __table_args__ = (UniqueConstraint("quiz_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    extra_minutes: Mapped[int] = mapped_column(default=0)
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @staticmethod
+    def can_grant(user, trainee_id: int) -> bool:
+        """Administrators, and mentors of a run the trainee is in, grant adjustments."""
+        return oversees(user, trainee_id)
+
+
+class Regrade(db.Model):
+    """One score changed by an administrator's regrade: who, when, the old and the new score."""
+
+    __tablename__ = "quiz_regrades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt_answers.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    old_score: Mapped[float | None] = mapped_column()
+    new_score: Mapped[float] = mapped_column()
+
+    answer: Mapped[AttemptAnswer] = relationship()
+    by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -4,12 +4,30 @@ Each type validates its own part of a quiz.yaml question and turns it into
 the `data` stored on `Question`. Choices get stable ids derived from their
 text (or an explicit `id`), so re-ordering options in a file does not change
 what a past answer meant.
+
+At quiz time each type also orders its choices for one paper
+(`paper_order`), reads a posted answer (`read_answer`: raises AnswerError on
+anything it cannot accept, so nothing tampered is ever scored), renders its
+input (`render`), grades an answer to a score between 0 and the points
+(`grade`; None means a person must mark it) and describes answers and the
+key in words for the review page.
 """
 import hashlib
+import random
 import re
 import string
 
+from flask import render_template
+from markupsafe import Markup
+
 from core.linedyaml import Fields
+
+SHORT_ANSWER_MAX_CHARS = 200
+WRITTEN_ANSWER_MAX_CHARS = 20_000
+
+
+class AnswerError(ValueError):
+    """A posted answer that cannot be accepted; the message tells the trainee what to do."""
 
 COMMON_KEYS = {"id", "type", "prompt", "explanation", "source", "tags", "points"}
 
@@ -24,13 +42,56 @@ def normalise_answer(text: str) -> str:
     return " ".join(stripped.lower().split())
 
 
+def _out_of_order(ids: list[str], rng: random.Random) -> list[str]:
+    """A shuffle of two or more ids that is never the original order."""
+    shown = ids[:]
+    while shown == ids:
+        rng.shuffle(shown)
+    return shown
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
 class QuestionType:
     name: str
     label: str
     keys: set[str] = set()
+    #: choice questions: how often each option was chosen is worth counting in item analysis
+    has_options = False
 
     def parse(self, fields: Fields) -> dict:
         raise NotImplementedError
+
+    def paper_order(self, data: dict, rng: random.Random, shuffle: bool) -> list[str]:
+        """The ids this paper shows in order (none for types without choices)."""
+        return []
+
+    def read_answer(self, data: dict, form, name: str):
+        """The answer posted under `name` as a plain value, None when left blank; AnswerError when unacceptable."""
+        raise NotImplementedError
+
+    def grade(self, data: dict, answer, points: int) -> float | None:
+        """Score between 0 and `points`; an unanswered question scores 0."""
+        raise NotImplementedError
+
+    def choice_key(self, answer) -> str | None:
+        return None
+
+    def describe(self, data: dict, answer) -> str:
+        """The trainee's answer in words."""
+        return "" if answer is None else str(answer)
+
+    def describe_key(self, data: dict) -> str:
+        """The right answer in words."""
+        raise NotImplementedError
+
+    def render(self, question, order: list[str], answer, name: str, posted=None, error: str | None = None) -> Markup:
+        """The accessible input for this question; `posted` (the form just sent) wins over the saved answer."""
+        return Markup(render_template(f"modules/questions/_{self.name}.html", kind=self, question=question,
+                                      data=question.data, order=order, answer=answer, name=name,
+                                      posted=posted, error=error))
 
     def _choices(self, fields: Fields, key: str, entry_keys: set[str], minimum: int) -> list[dict]:
         choices, seen = [], set()
@@ -45,8 +106,25 @@ class QuestionType:
                             "feedback": entry.text("feedback", required=False)})
         return choices
 
+    @staticmethod
+    def _options_by_id(data: dict) -> dict[str, dict]:
+        return {option["id"]: option for option in data["options"]}
 
-class SingleChoice(QuestionType):
+
+class _ChoiceType(QuestionType):
+    has_options = True
+
+    def paper_order(self, data, rng, shuffle):
+        ids = [option["id"] for option in data["options"]]
+        if shuffle:
+            rng.shuffle(ids)
+        return ids
+
+    def describe_key(self, data):
+        return "; ".join(option["text"] for option in data["options"] if option["correct"])
+
+
+class SingleChoice(_ChoiceType):
     name, label = "single", "Choose one"
     keys = {"options"}
 
@@ -58,8 +136,25 @@ class SingleChoice(QuestionType):
                           f"{fields.what} has {correct} correct options; it needs exactly 1")
         return {"options": options}
 
+    def read_answer(self, data, form, name):
+        values = form.getlist(name)
+        if not values or values == [""]:
+            return None
+        if len(values) > 1 or values[0] not in self._options_by_id(data):
+            raise AnswerError("That is not one of this question's options; choose one of those shown.")
+        return values[0]
 
-class MultipleChoice(QuestionType):
+    def grade(self, data, answer, points):
+        return float(points) if answer is not None and self._options_by_id(data)[answer]["correct"] else 0.0
+
+    def choice_key(self, answer):
+        return answer
+
+    def describe(self, data, answer):
+        return "" if answer is None else self._options_by_id(data)[answer]["text"]
+
+
+class MultipleChoice(_ChoiceType):
     name, label = "multiple", "Choose all that apply"
     keys = {"options", "scoring"}
 
@@ -71,13 +166,61 @@ class MultipleChoice(QuestionType):
                           f"{fields.what}: a multiple question needs at least one correct and one wrong option")
         return {"options": options, "scoring": fields.choice("scoring", ("all_or_nothing", "partial"), "all_or_nothing")}
 
+    def read_answer(self, data, form, name):
+        values = [value for value in form.getlist(name) if value != ""]
+        if not values:
+            return None
+        options = self._options_by_id(data)
+        if len(set(values)) != len(values) or any(value not in options for value in values):
+            raise AnswerError("That is not a set of this question's options; tick among those shown.")
+        return sorted(values)
+
+    def grade(self, data, answer, points):
+        """All or nothing; or partial: each right option ticked earns a share, each wrong one costs a share."""
+        if not answer:
+            return 0.0
+        correct = {option["id"] for option in data["options"] if option["correct"]}
+        chosen = set(answer)
+        if data["scoring"] == "all_or_nothing":
+            return float(points) if chosen == correct else 0.0
+        fraction = (len(chosen & correct) - len(chosen - correct)) / len(correct)
+        return round(points * max(0.0, fraction), 4)
+
+    def choice_key(self, answer):
+        return None if answer is None else ",".join(answer)
+
+    def describe(self, data, answer):
+        options = self._options_by_id(data)
+        return "; ".join(options[option_id]["text"] for option_id in answer or [])
+
 
 class TrueFalse(QuestionType):
     name, label = "true_false", "True or false"
     keys = {"answer"}
+    has_options = True
 
     def parse(self, fields):
         return {"answer": fields.boolean("answer", required=True)}
+
+    def read_answer(self, data, form, name):
+        values = form.getlist(name)
+        if not values or values == [""]:
+            return None
+        if len(values) > 1 or values[0] not in ("true", "false"):
+            raise AnswerError("Choose True or False.")
+        return values[0] == "true"
+
+    def grade(self, data, answer, points):
+        return float(points) if answer is not None and answer == data["answer"] else 0.0
+
+    def choice_key(self, answer):
+        return None if answer is None else ("true" if answer else "false")
+
+    def describe(self, data, answer):
+        return "" if answer is None else ("True" if answer else "False")
+
+    def describe_key(self, data):
+        return "True" if data["answer"] else "False"
 
 
 class ShortAnswer(QuestionType):
@@ -97,6 +240,25 @@ class ShortAnswer(QuestionType):
                 fields.report(fields.line("pattern"), f"{fields.what}: 'pattern' is not a valid regular expression ({error})")
         return {"answers": answers, "pattern": pattern}
 
+    def read_answer(self, data, form, name):
+        text = form.get(name, "").strip()
+        if len(text) > SHORT_ANSWER_MAX_CHARS:
+            raise AnswerError(f"Keep a short answer under {SHORT_ANSWER_MAX_CHARS} characters.")
+        return text or None
+
+    def grade(self, data, answer, points):
+        """Right when it matches an accepted answer once case, spacing and punctuation are set aside, or the pattern."""
+        if not answer:
+            return 0.0
+        if normalise_answer(answer) in {normalise_answer(accepted) for accepted in data["answers"]}:
+            return float(points)
+        if data.get("pattern") and re.search(data["pattern"], answer.strip()):
+            return float(points)
+        return 0.0
+
+    def describe_key(self, data):
+        return " or ".join(data["answers"])
+
 
 class Ordering(QuestionType):
     name, label = "ordering", "Put in order"
@@ -110,6 +272,47 @@ class Ordering(QuestionType):
             "items": [{"id": choice_id(item), "text": item} for item in items],
             "scoring": fields.choice("scoring", ("all_or_nothing", "pairs"), "all_or_nothing"),
         }
+
+    def paper_order(self, data, rng, shuffle):
+        """Always shuffled (the bank's order is the answer)."""
+        return _out_of_order([item["id"] for item in data["items"]], rng)
+
+    def read_answer(self, data, form, name):
+        ids = [item["id"] for item in data["items"]]
+        positions = {}
+        for item_id in ids:
+            value = form.get(f"{name}-{item_id}", "")
+            if value == "":
+                continue
+            if not value.isdigit() or not 1 <= int(value) <= len(ids):
+                raise AnswerError(f"Give each item a position from 1 to {len(ids)}.")
+            positions[item_id] = int(value)
+        if not positions:
+            return None
+        if len(positions) != len(ids):
+            raise AnswerError("Give every item a position, or leave them all blank.")
+        if len(set(positions.values())) != len(ids):
+            raise AnswerError("Give each item a different position.")
+        return sorted(ids, key=positions.get)
+
+    def grade(self, data, answer, points):
+        """All or nothing; or by pairs: the share of item pairs placed in the right relative order."""
+        if not answer:
+            return 0.0
+        ids = [item["id"] for item in data["items"]]
+        if data["scoring"] == "all_or_nothing":
+            return float(points) if answer == ids else 0.0
+        place = {item_id: index for index, item_id in enumerate(answer)}
+        pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+        right = sum(1 for a, b in pairs if place[a] < place[b])
+        return round(points * right / len(pairs), 4)
+
+    def describe(self, data, answer):
+        texts = {item["id"]: item["text"] for item in data["items"]}
+        return " → ".join(texts[item_id] for item_id in answer or [])
+
+    def describe_key(self, data):
+        return " → ".join(item["text"] for item in data["items"])
 
 
 class Matching(QuestionType):
@@ -127,6 +330,36 @@ class Matching(QuestionType):
                 fields.report(fields.line("pairs"), f"{fields.what}: every '{side}' in pairs must differ")
         return {"pairs": [dict(pair, id=choice_id(pair["left"])) for pair in pairs]}
 
+    def paper_order(self, data, rng, shuffle):
+        """The right-hand sides, always shuffled (in the bank's order they would line up with their pairs)."""
+        return _out_of_order([pair["id"] for pair in data["pairs"]], rng)
+
+    def read_answer(self, data, form, name):
+        ids = {pair["id"] for pair in data["pairs"]}
+        answer = {}
+        for pair_id in sorted(ids):
+            value = form.get(f"{name}-{pair_id}", "")
+            if value == "":
+                continue
+            if value not in ids:
+                raise AnswerError("Choose each match from the list shown.")
+            answer[pair_id] = value
+        return answer or None
+
+    def grade(self, data, answer, points):
+        """Each correct pair earns an equal share of the points."""
+        if not answer:
+            return 0.0
+        right = sum(1 for left, chosen in answer.items() if left == chosen)
+        return round(points * right / len(data["pairs"]), 4)
+
+    def describe(self, data, answer):
+        pairs = {pair["id"]: pair for pair in data["pairs"]}
+        return "; ".join(f"{pairs[left]['left']} → {pairs[right]['right']}" for left, right in (answer or {}).items())
+
+    def describe_key(self, data):
+        return "; ".join(f"{pair['left']} → {pair['right']}" for pair in data["pairs"])
+
 
 class Written(QuestionType):
     name, label = "written", "Written answer (marked by a mentor)"
@@ -134,6 +367,22 @@ class Written(QuestionType):
 
     def parse(self, fields):
         return {"rubric": fields.text("rubric"), "max_words": fields.integer("max_words", minimum=1)}
+
+    def read_answer(self, data, form, name):
+        text = form.get(name, "").strip()
+        if len(text) > WRITTEN_ANSWER_MAX_CHARS:
+            raise AnswerError(f"Keep your answer under {WRITTEN_ANSWER_MAX_CHARS:,} characters.")
+        limit = data.get("max_words")
+        if limit and _word_count(text) > limit:
+            raise AnswerError(f"Your answer has {_word_count(text)} words; shorten it to {limit} or fewer.")
+        return text or None
+
+    def grade(self, data, answer, points):
+        """A blank answer scores 0; anything written waits for a mentor (None)."""
+        return 0.0 if not answer else None
+
+    def describe_key(self, data):
+        return data["rubric"]
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {

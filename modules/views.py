@@ -7,11 +7,12 @@ from core.extensions import db
 from core.permissions import require
 from courses.enrolment import module_access
 from modules import bp
+from modules.attempts import standings
 from modules.models import Lesson, Module
 from modules.progress import lesson_progress, next_unread, read_lesson_ids, record_read
 
 
-def _module_or_404(slug: str) -> Module:
+def module_or_404(slug: str) -> Module:
     module = db.session.scalar(select(Module).where(Module.slug == slug, Module.is_retired.is_(False))
                                .options(selectinload(Module.lessons), selectinload(Module.quiz)))
     if module is None:
@@ -21,19 +22,21 @@ def _module_or_404(slug: str) -> Module:
 
 @bp.route("/modules/<slug>")
 def show_module(slug: str):
-    module = _module_or_404(slug)
+    module = module_or_404(slug)
     access = module_access(current_user, module)
     read_ids = read_lesson_ids([current_user.id])[current_user.id] if access.counts_progress else set()
     return render_template(
         "modules/show_module.html", module=module, access=access, read_ids=read_ids,
         progress=lesson_progress([lesson.id for lesson in module.lessons], read_ids),
         next_lesson=next_unread(module.lessons, read_ids) if access.can_read else None,
+        quiz_standing=standings(current_user.id, [module.quiz])[module.quiz.id]
+        if access.counts_progress and module.quiz else None,
     )
 
 
 @bp.route("/modules/<slug>/lessons/<lesson_slug>")
 def show_lesson(slug: str, lesson_slug: str):
-    module = _module_or_404(slug)
+    module = module_or_404(slug)
     lesson = db.session.scalar(select(Lesson).where(
         Lesson.module_id == module.id, Lesson.slug == lesson_slug, Lesson.is_retired.is_(False)))
     if lesson is None:

@@ -30,6 +30,19 @@ RULES = {
     "courses.edit_run": ("GET", "/admin/runs/{run}/edit", ADMIN),
     "modules.show_module": ("GET", "/modules/appeals-basics", EVERYONE),
     "modules.show_lesson": ("GET", "/modules/appeals-basics/lessons/01-routes", {"trainee", "mentor", "admin"}),
+    # Quizzes: the trainee's own attempt; mentors of the trainee's run and admins review, mark and adjust.
+    "modules.show_quiz": ("GET", "/modules/appeals-basics/quiz", {"trainee", "mentor", "admin"}),
+    "modules.start_quiz": ("POST", "/modules/appeals-basics/quiz/start", {"trainee"}),
+    "modules.take_attempt": ("GET", "/attempts/{attempt}", {"trainee"}),
+    "modules.submit_attempt": ("POST", "/attempts/{attempt}/submit", {"trainee"}),
+    "modules.review_attempt": ("GET", "/attempts/{attempt}/review", {"trainee", "mentor", "admin"}),
+    "modules.marking_queue": ("GET", "/marking", {"mentor", "admin"}),
+    "modules.mark_answer": ("GET", "/answers/{written_answer}/mark", {"mentor", "admin"}),
+    "modules.grant_quiz_adjustment": ("GET", "/quizzes/{quiz}/learners/{trainee_id}/adjustment", {"mentor", "admin"}),
+    "modules.show_analysis": ("GET", "/admin/quizzes/{quiz}/analysis", ADMIN),
+    "modules.export_analysis": ("GET", "/admin/quizzes/{quiz}/analysis.csv", ADMIN),
+    "modules.list_regrades": ("GET", "/admin/quizzes/{quiz}/regrade", ADMIN),
+    "modules.regrade": ("POST", "/admin/questions/{question}/regrade", ADMIN),
     "accounts.sign_in": ("GET", "/sign-in", EVERYONE),
     "accounts.sign_out": ("POST", "/sign-out", SIGNED_IN),
     "accounts.register": ("GET", "/register", EVERYONE),
@@ -51,6 +64,7 @@ RULES = {
 @pytest.fixture
 def world(app, make_organisation, make_user, make_run, enrol):
     from accounts.operations import invitation_token, password_token
+    from tests.modules.quiz_helpers import awaiting_marking
 
     home = make_organisation()
     other = make_organisation()
@@ -72,6 +86,9 @@ def world(app, make_organisation, make_user, make_run, enrol):
         tokens = {"reset_token": password_token(people["trainee"]), "invitation_token": invitation_token(invitation)}
     ids = {"run": run.id, "enrolment": enrolment.id, "organisation": home.id, "invitation": invitation.id,
            "pending_organisation": pending.id, "trainee_id": people["trainee"].id}
+    attempt, written = awaiting_marking(people["trainee"])
+    ids |= {"quiz": attempt.quiz_id, "attempt": attempt.id, "written_answer": written.id,
+            "question": written.question_id}
     return {"people": people, "ids": ids | tokens}
 
 

@@ -12,6 +12,7 @@ def grow(make_organisation, make_user, make_run, enrol):
     from modules.progress import record_read
     from modules.models import Lesson
     from core.extensions import db
+    from tests.modules.quiz_helpers import awaiting_marking
 
     def add(scale, trainee, leader, mentor):
         lessons = db.session.scalars(db.select(Lesson)).all()
@@ -24,6 +25,7 @@ def grow(make_organisation, make_user, make_run, enrol):
             make_user("trainee", make_organisation())
             for lesson in lessons:
                 record_read(member.id, lesson.id)
+            awaiting_marking(member)
         db.session.commit()
 
     return add
@@ -49,6 +51,13 @@ def _count(client, count_queries, url):
     ("admin", "/admin/users"),
     ("leader", "/organisations/{organisation}"),
     ("mentor", "/runs/{run}"),
+    ("trainee", "/modules/appeals-basics/quiz"),
+    ("trainee", "/attempts/{in_progress}?page=1"),
+    ("trainee", "/attempts/{attempt}/review"),
+    ("mentor", "/attempts/{attempt}/review"),
+    ("mentor", "/marking"),
+    ("admin", "/admin/quizzes/{quiz}/analysis"),
+    ("admin", "/admin/quizzes/{quiz}/regrade"),
 ])
 def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries, make_organisation, make_user,
                                                 grow, role, url):
@@ -60,7 +69,14 @@ def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries,
     from courses.models import Run
 
     first_run = db.session.scalar(db.select(Run).order_by(Run.id))
-    url = url.format(organisation=organisation.id, run=first_run.id)
+    from modules.attempts import start_attempt
+    from tests.modules.quiz_helpers import awaiting_marking
+
+    attempt, _ = awaiting_marking(people["trainee"])
+    in_progress = start_attempt(attempt.quiz, people["trainee"])
+    db.session.commit()
+    url = url.format(organisation=organisation.id, run=first_run.id, quiz=attempt.quiz_id, attempt=attempt.id,
+                     in_progress=in_progress.id)
     if role != "anonymous":
         login_as(people[role])
     small = _count(client, count_queries, url)

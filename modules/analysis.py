@@ -1,0 +1,211 @@
+"""Item analysis of a quiz, from SQL aggregates: two grouped queries whatever the number of attempts.
+
+For each question the database sums, over the finished attempts that drew
+it, the item score x, x², the rest of the attempt's score r (attempt score
+minus x), r² and x·r; everything else (facility, Moodle's discrimination
+index — the correlation of x with r —, Cronbach's alpha) follows from those
+sums here, in plain arithmetic.
+"""
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+
+from core.extensions import db
+from modules.models import FINISHED_STATES, Attempt, AttemptAnswer, Quiz
+from modules.question_types import QUESTION_TYPES
+
+BINS = 10
+FACILITY_LOW, FACILITY_HIGH, DISCRIMINATION_LOW = 0.2, 0.95, 0.2
+
+
+@dataclass
+class QuestionStats:
+    question: object
+    n: int = 0
+    sum_x: float = 0.0
+    sum_x2: float = 0.0
+    sum_r: float = 0.0
+    sum_r2: float = 0.0
+    sum_xr: float = 0.0
+    sum_points: float = 0.0
+    #: option id -> times chosen (choice questions)
+    chosen: dict = field(default_factory=dict)
+    unanswered: int = 0
+
+    @property
+    def facility(self) -> float | None:
+        return self.sum_x / self.sum_points if self.sum_points else None
+
+    @property
+    def variance(self) -> float:
+        """Population variance of the item score."""
+        return self.sum_x2 / self.n - (self.sum_x / self.n) ** 2 if self.n else 0.0
+
+    @property
+    def sd(self) -> float | None:
+        return _sample_sd(self.n, self.sum_x, self.sum_x2)
+
+    @property
+    def discrimination(self) -> float | None:
+        """Correlation of the item score with the rest of the attempt's score; None without spread in either."""
+        n = self.n
+        spread = (n * self.sum_x2 - self.sum_x ** 2) * (n * self.sum_r2 - self.sum_r ** 2)
+        if n < 2 or spread <= 1e-12:
+            return None
+        return (n * self.sum_xr - self.sum_x * self.sum_r) / math.sqrt(spread)
+
+    @property
+    def flags(self) -> list[str]:
+        if not self.n:
+            return []
+        flags = []
+        if self.facility is not None and self.facility < FACILITY_LOW:
+            flags.append("Very hard")
+        if self.facility is not None and self.facility > FACILITY_HIGH:
+            flags.append("Very easy")
+        if self.discrimination is None:
+            if self.n >= 2:
+                flags.append("No spread to discriminate")
+        elif self.discrimination < DISCRIMINATION_LOW:
+            flags.append("Low discrimination")
+        return flags
+
+    @property
+    def options(self) -> list[tuple[str, int, bool]]:
+        """(option text, times chosen, is correct) for choice questions."""
+        data, kind = self.question.data, self.question.type
+        if kind == "true_false":
+            return [(text, self.chosen.get(key, 0), data["answer"] is value)
+                    for key, text, value in (("true", "True", True), ("false", "False", False))]
+        if kind in ("single", "multiple"):
+            return [(option["text"], self.chosen.get(option["id"], 0), option["correct"]) for option in data["options"]]
+        return []
+
+
+@dataclass
+class Report:
+    attempts: int
+    mean: float | None
+    sd: float | None
+    alpha: float | None
+    questions: list[QuestionStats]
+    #: attempts per tenth of the grade range (0-10%, 10-20% ... 90-100%)
+    histogram: list[int]
+
+
+def _sample_sd(n: int, total: float, squares: float) -> float | None:
+    if n < 2:
+        return None
+    return math.sqrt(max(0.0, (squares - total * total / n) / (n - 1)))
+
+
+def _attempt_filter(quiz: Quiz, first_only: bool):
+    conditions = [Attempt.quiz_id == quiz.id, Attempt.state.in_(FINISHED_STATES)]
+    if first_only:
+        conditions.append(Attempt.number == 1)
+    return conditions
+
+
+def analyse(quiz: Quiz, first_only: bool = True) -> Report:
+    """Quiz and question statistics over finished attempts (first attempts only, by default)."""
+    conditions = _attempt_filter(quiz, first_only)
+    bucket = case(*[(Attempt.grade < 100 * (i + 1) / BINS, i) for i in range(BINS - 1)], else_=BINS - 1)
+    histogram, n, sum_grade, sum_grade2, sum_score, sum_score2 = [0] * BINS, 0, 0.0, 0.0, 0.0, 0.0
+    for row in db.session.execute(
+            select(bucket, func.count(), func.sum(Attempt.grade), func.sum(Attempt.grade * Attempt.grade),
+                   func.sum(Attempt.score), func.sum(Attempt.score * Attempt.score))
+            .where(*conditions).group_by(bucket)):
+        histogram[row[0]] = row[1]
+        n += row[1]
+        sum_grade, sum_grade2 = sum_grade + row[2], sum_grade2 + row[3]
+        sum_score, sum_score2 = sum_score + row[4], sum_score2 + row[5]
+
+    by_question = {question.id: QuestionStats(question) for question in quiz.questions}
+    x, rest = AttemptAnswer.score, Attempt.score - AttemptAnswer.score
+    for row in db.session.execute(
+            select(AttemptAnswer.question_id, AttemptAnswer.choice_key, func.count(), func.sum(x),
+                   func.sum(x * x), func.sum(rest), func.sum(rest * rest), func.sum(x * rest),
+                   func.sum(AttemptAnswer.points))
+            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id).where(*conditions)
+            .group_by(AttemptAnswer.question_id, AttemptAnswer.choice_key)):
+        stats = by_question.get(row[0])
+        if stats is None:  # a question retired from the bank since
+            continue
+        count = row[2]
+        stats.n += count
+        stats.sum_x += row[3]
+        stats.sum_x2 += row[4]
+        stats.sum_r += row[5]
+        stats.sum_r2 += row[6]
+        stats.sum_xr += row[7]
+        stats.sum_points += row[8]
+        if row[1] is None:
+            stats.unanswered += count
+        elif QUESTION_TYPES[stats.question.type].has_options:
+            for option_id in row[1].split(","):
+                stats.chosen[option_id] = stats.chosen.get(option_id, 0) + count
+
+    questions = list(by_question.values())
+    return Report(attempts=n, mean=sum_grade / n if n else None, sd=_sample_sd(n, sum_grade, sum_grade2),
+                  alpha=_alpha(n, sum_score, sum_score2, questions), questions=questions, histogram=histogram)
+
+
+def _alpha(n: int, sum_score: float, sum_score2: float, questions: list[QuestionStats]) -> float | None:
+    """Cronbach's alpha, k/(k-1) · (1 - Σ item variances / total variance).
+
+    With questions drawn from a bank, k is the number of questions per
+    attempt and each item's variance is weighted by the share of attempts
+    that drew it; when every attempt has every question this is the classic formula.
+    """
+    if n < 2:
+        return None
+    drawn = sum(stats.n for stats in questions)
+    k = drawn / n
+    total_variance = sum_score2 / n - (sum_score / n) ** 2
+    if k <= 1 or total_variance <= 1e-12:
+        return None
+    item_variance = sum(stats.n / n * stats.variance for stats in questions)
+    return k / (k - 1) * (1 - item_variance / total_variance)
+
+
+def analysis_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["question", "type", "answers", "facility", "discrimination", "sd", "flags", "options chosen"])
+    for stats in report.questions:
+        writer.writerow([
+            stats.question.key, stats.question.type, stats.n, _fixed(stats.facility), _fixed(stats.discrimination),
+            _fixed(stats.sd), "; ".join(stats.flags),
+            "; ".join(f"{text}: {count}" for text, count, _ in stats.options)])
+    writer.writerow([])
+    writer.writerow(["attempts", report.attempts, "mean %", _fixed(report.mean), "sd %", _fixed(report.sd),
+                     "alpha", _fixed(report.alpha)])
+    return out.getvalue()
+
+
+def _fixed(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    x: int
+    y: int
+    height: int
+
+
+def histogram(bins: list[int], width: int = 600, height: int = 220) -> dict:
+    """Bar geometry for the score histogram, drawn as SVG attributes (no inline styles under the CSP)."""
+    top = max(bins) if any(bins) else 1
+    plot_height, slot = height - 40, width // len(bins)
+    bars = []
+    for index, count in enumerate(bins):
+        bar_height = round(plot_height * count / top)
+        bars.append(Bar(f"{index * 10}–{(index + 1) * 10}%", count, index * slot, 20 + plot_height - bar_height,
+                        bar_height))
+    return {"bars": bars, "width": width, "height": height, "slot": slot, "top": top}

@@ -1,0 +1,28 @@
+"""`flask quizzes ...`: timed jobs for quizzes."""
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from core.db import utcnow
+from core.extensions import db
+from modules.attempts import close_if_overdue, lock_attempt
+from modules.models import Attempt, AttemptState
+
+quizzes_cli = click.Group("quizzes", help="Quiz housekeeping.")
+
+
+@quizzes_cli.command("close-overdue")
+@with_appcontext
+def close_overdue():
+    """Submit attempts whose time ran out while nobody was looking (safe to run from cron, even twice at once)."""
+    now = utcnow()
+    overdue = db.session.scalars(select(Attempt.id).where(Attempt.state == AttemptState.IN_PROGRESS,
+                                                          Attempt.deadline_at < now)).all()
+    closed = 0
+    for attempt_id in overdue:
+        # One transaction per attempt: the row lock makes a concurrent run (or the trainee) skip it.
+        attempt = lock_attempt(attempt_id)
+        if attempt.is_in_progress and close_if_overdue(attempt, now):
+            closed += 1
+        db.session.commit()
+    click.echo(f"Submitted {closed} overdue attempt(s).")

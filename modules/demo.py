@@ -1,0 +1,67 @@
+"""Demo quiz attempts for `flask demo load`: other trainees' submitted attempts, one written answer to mark.
+
+Idempotent like courses/demo.py: a trainee who already has an attempt at a quiz gets no more.
+"""
+import random
+
+from sqlalchemy import select
+
+from accounts.models import User
+from core.extensions import db
+from modules.attempts import start_attempt, submit
+from modules.grading import draw_paper
+from modules.models import Attempt, Quiz
+
+#: (e-mail, chance of answering each question right): a stronger and a weaker trainee
+SITTERS = [("trainee2@example.org", 0.8), ("trainee3@example.org", 0.45)]
+WRITTEN_ANSWER = ("The Court of Appeal asks whether the conviction is safe. Fresh evidence is received under "
+                  "section 23 if it is capable of belief and would have been admissible, with a reasonable "
+                  "explanation for not adducing it at trial.")
+
+
+def sample_answer(question, order: list[str], rng: random.Random, right: bool, written: str | None = WRITTEN_ANSWER):
+    """A plausible answer of the question's shape: the key when `right`, otherwise a near miss (demo and bench)."""
+    data = question.data
+    if question.type == "single":
+        return next(o["id"] for o in data["options"] if o["correct"] is right)
+    if question.type == "multiple":
+        correct = sorted(o["id"] for o in data["options"] if o["correct"])
+        return correct if right else sorted(set(correct[:1]) | {rng.choice(order)})
+    if question.type == "true_false":
+        return data["answer"] if right else not data["answer"]
+    if question.type == "short":
+        return data["answers"][0] if right else "I am not sure"
+    if question.type == "ordering":
+        return [item["id"] for item in data["items"]] if right else order
+    if question.type == "matching":
+        return {pair["id"]: (pair["id"] if right else order[index]) for index, pair in enumerate(data["pairs"])}
+    return written
+
+
+def _seed_with_written(quiz: Quiz) -> int:
+    """A seed whose paper includes a written question, so the marking queue has something in it."""
+    written = {question.id for question in quiz.questions if question.type == "written"}
+    return next((seed for seed in range(1, 500)
+                 if written & {drawn.question_id for drawn in draw_paper(quiz.questions, quiz.draw, quiz.shuffle,
+                                                                          seed)}), 1)
+
+
+def load_demo_attempts() -> None:
+    quizzes = db.session.scalars(select(Quiz).order_by(Quiz.id)).all()
+    for sitter_index, (email, skill) in enumerate(SITTERS):
+        user = User.find_by_email(email)
+        done = set(db.session.scalars(select(Attempt.quiz_id).where(Attempt.user_id == user.id)))
+        for quiz_index, quiz in enumerate(quizzes):
+            if quiz.id in done or not quiz.questions:
+                continue
+            rng = random.Random(f"{email}:{quiz.id}")
+            # The weaker trainee's first quiz has a written answer waiting for mentor@example.org;
+            # everything else is auto-graded so the item analysis has finished attempts to show.
+            wants_written = sitter_index == 1 and quiz_index == 0
+            seed = _seed_with_written(quiz) if wants_written else rng.randrange(1, 2 ** 31)
+            attempt = start_attempt(quiz, user, seed=seed)
+            for row in attempt.answers:
+                if row.question.type == "written" and not wants_written:
+                    continue
+                row.answer = sample_answer(row.question, row.option_order, rng, rng.random() < skill)
+            submit(attempt)
