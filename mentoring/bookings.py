@@ -174,7 +174,7 @@ def book_series(profile: MentorProfile, learner: User, by: User, first: datetime
         raise SeriesConflict(series_conflicts(profile, learner.id, starts, length) or [(starts[0], [])])
     for booking in bookings:
         audit.record(by, "booking.book_series", booking)
-    _notify_series(bookings)
+    _notify_many(bookings, f"{len(bookings)} mentoring sessions booked")
     return bookings
 
 
@@ -182,14 +182,33 @@ def _series_bookings(series_id: int) -> list[Booking]:
     return list(db.session.scalars(select(Booking).where(Booking.series_id == series_id).order_by(Booking.starts_at)))
 
 
-def cancel(booking: Booking, by: User, reason: str) -> None:
-    """Cancel at once: the slot is free for anyone the moment this commits. Both people get a CANCEL."""
-    booking.state, booking.cancelled_at, booking.cancelled_by_id = BookingState.CANCELLED, utcnow(), by.id
-    booking.cancel_reason = reason
-    booking.sequence += 1
+def later_in_series(booking: Booking, lock: bool = False) -> list[Booking]:
+    """The confirmed sessions of the booking's series that start after it, in order (none outside a series)."""
+    if booking.series_id is None:
+        return []
+    query = select(Booking).where(Booking.series_id == booking.series_id, Booking.state == BookingState.CONFIRMED,
+                                  Booking.starts_at > booking.starts_at).order_by(Booking.starts_at)
+    return list(db.session.scalars(query.with_for_update() if lock else query))
+
+
+def cancel(bookings: list[Booking], by: User, reason: str) -> None:
+    """Cancel at once: each slot is free for anyone the moment this commits.
+
+    Both people get one e-mail with a CANCEL for every session, however many
+    sessions (the rest of a series) go together.
+    """
+    now = utcnow()
+    for booking in bookings:
+        booking.state, booking.cancelled_at, booking.cancelled_by = BookingState.CANCELLED, now, by
+        booking.cancel_reason = reason
+        booking.sequence += 1
     db.session.flush()
-    audit.record(by, "booking.cancel", booking, reason)
-    _notify(booking, "Mentoring session cancelled")
+    for booking in bookings:
+        audit.record(by, "booking.cancel", booking, reason)
+    if len(bookings) == 1:
+        _notify(bookings[0], "Mentoring session cancelled")
+    else:
+        _notify_many(bookings, f"{len(bookings)} mentoring sessions cancelled")
 
 
 def reschedule(booking: Booking, by: User, start: datetime) -> None:
@@ -246,12 +265,12 @@ def _notify(booking: Booking, headline: str) -> None:
                    [attachment])
 
 
-def _notify_series(bookings: list[Booking]) -> None:
-    """One e-mail per person for a whole series, with one invitation per session."""
+def _notify_many(bookings: list[Booking], headline: str) -> None:
+    """One e-mail per person for several sessions (a series), with one invitation per session."""
     first = bookings[0]
-    attachments = [(f"session-{n}.ics", "text/calendar; method=REQUEST", calendar.invitation(b))
+    method = "REQUEST" if first.is_confirmed else "CANCEL"
+    attachments = [(f"session-{n}.ics", f"text/calendar; method={method}", calendar.invitation(b))
                    for n, b in enumerate(bookings, 1)]
-    headline = f"{len(bookings)} mentoring sessions booked"
     for recipient in (first.mentor, first.learner):
         body = render_template("mentoring/email/series.txt", bookings=bookings, recipient=recipient,
                                headline=headline, link=absolute_url("mentoring.list_sessions"))

@@ -11,7 +11,7 @@ LIST_LIMIT = 5
 
 
 def section(user: User) -> dict | None:
-    """Next sessions (as mentor or learner) and the learner's latest action points."""
+    """Next sessions (as mentor or learner) and the action points of the learner's latest sessions that have them."""
     if not (user.is_learner or user.is_mentor):
         return None
     now = utcnow()
@@ -21,6 +21,6 @@ def section(user: User) -> dict | None:
         confirmed.where(or_(Booking.learner_id == user.id, Booking.mentor_id == user.id), Booking.ends_at >= now)
         .order_by(Booking.starts_at).limit(LIST_LIMIT)).all()
     action_points = db.session.scalars(
-        confirmed.where(Booking.learner_id == user.id, Booking.action_points != "", Booking.starts_at < now)
+        confirmed.where(Booking.learner_id == user.id, Booking.action_points != "")
         .order_by(Booking.starts_at.desc()).limit(LIST_LIMIT)).all()
     return {"upcoming": upcoming, "action_points": action_points}

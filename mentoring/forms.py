@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.extensions import db
@@ -98,7 +98,17 @@ class BookingForm(FlaskForm):
 class CancelForm(FlaskForm):
     reason = TextAreaField("Reason for cancelling", validators=[
         InputRequired(message="Tell the other person why the session is cancelled."), Length(max=1000)])
+    include_later = BooleanField("Also cancel the later sessions of this series")
     submit = SubmitField("Cancel the session")
+
+    def __init__(self, *args, later_count: int = 0, **kwargs):
+        """`later_count`: the series' later sessions this person may cancel; without any, there is no choice."""
+        super().__init__(*args, **kwargs)
+        if later_count:
+            self.include_later.label.text = (f"Also cancel the {later_count} later session"
+                                             f"{'s' if later_count > 1 else ''} of this series")
+        else:
+            del self.include_later
 
 
 class RescheduleForm(FlaskForm):

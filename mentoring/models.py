@@ -166,6 +166,7 @@ class Booking(db.Model):
 
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
     module: Mapped[Module | None] = relationship()
     series: Mapped[BookingSeries | None] = relationship()
     profile: Mapped[MentorProfile | None] = relationship(

@@ -38,6 +38,10 @@ def _booking_or_404(booking_id: int, lock: bool = False) -> Booking:
     return booking
 
 
+def _cancellable_later(booking: Booking, lock: bool = False) -> list[Booking]:
+    return [later for later in ops.later_in_series(booking, lock) if later.can_cancel(current_user)]
+
+
 def _length(profile: MentorProfile, value: str | None) -> timedelta:
     """The session length asked for, in minutes; tampered values are a 400."""
     if not value:
@@ -131,7 +135,9 @@ def list_sessions():
 def show_booking(booking_id: int):
     booking = _booking_or_404(booking_id)
     require(booking.can_view(current_user))
-    return render_template("mentoring/show_booking.html", booking=booking, cancel_form=CancelForm())
+    later = _cancellable_later(booking)
+    return render_template("mentoring/show_booking.html", booking=booking,
+                           cancel_form=CancelForm(later_count=len(later)))
 
 
 @bp.route("/sessions/<int:booking_id>/cancel", methods=["POST"])
@@ -142,12 +148,15 @@ def cancel_booking(booking_id: int):
         flash("This session is already cancelled.", "info")
         return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
     require(booking.can_cancel(current_user))
-    form = CancelForm()
+    later = _cancellable_later(booking, lock=True)
+    form = CancelForm(later_count=len(later))
     if not form.validate_on_submit():
         return render_template("mentoring/show_booking.html", booking=booking, cancel_form=form), 400
-    ops.cancel(booking, current_user, form.reason.data.strip())
+    cancelled = [booking, *later] if later and form.include_later.data else [booking]
+    ops.cancel(cancelled, current_user, form.reason.data.strip())
     db.session.commit()
-    flash("The session is cancelled, and the time is free again. We have told you both by e-mail.", "info")
+    what = "The session is cancelled" if len(cancelled) == 1 else f"{len(cancelled)} sessions are cancelled"
+    flash(f"{what}, and the time is free again. We have told you both by e-mail.", "info")
     return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
 
 

@@ -235,3 +235,28 @@ def test_a_series_must_start_within_the_horizon_but_may_run_past_it(pair):
     assert ops.series_conflicts(profile, trainee.id, series_starts(last_bookable, 4, 2, profile.timezone), length) == []
     too_late = series_starts(last_bookable + timedelta(weeks=1), 2, 1, profile.timezone)
     assert [start for start, _ in ops.series_conflicts(profile, trainee.id, too_late, length)] == [too_late[0]]
+
+
+def test_cancelling_a_series_session_can_take_the_later_ones_with_it(client, login_as, pair, outbox):
+    mentor, trainee, profile = pair
+    login_as(trainee)
+    post_booking(client, mentor, first_free(profile, trainee), count=5, every_weeks=1, request_key="package")
+    first, second, third, *rest = confirmed()
+    page = client.get(f"/mentoring/sessions/{second.id}").text
+    assert "Also cancel the 3 later sessions of this series" in page
+    assert "later session" not in client.get(f"/mentoring/sessions/{rest[-1].id}").text
+
+    login_as(mentor)
+    assert client.post(f"/mentoring/sessions/{first.id}/cancel", data={"reason": "Ill"}).status_code == 302
+    assert [b.id for b in confirmed()] == [second.id, third.id, *[b.id for b in rest]]
+    response = client.post(f"/mentoring/sessions/{third.id}/cancel",
+                           data={"reason": "The project has closed for the summer.", "include_later": "y"})
+    assert response.status_code == 302
+    assert [b.id for b in confirmed()] == [second.id]
+    message = outbox(trainee.email)[-1]
+    assert message["Subject"].startswith("3 mentoring sessions cancelled")
+    assert "Cancelled by Morgan Mentor: The project has closed for the summer." in message.get_body().get_content()
+    calendars = invitations(message)
+    assert [c["method"] for c in calendars] == ["CANCEL"] * 3
+    assert {str(c.walk("VEVENT")[0]["uid"]) for c in calendars} == {third.uid, *(b.uid for b in rest)}
+    assert all(c.walk("VEVENT")[0]["status"] == "CANCELLED" for c in calendars)
