@@ -170,15 +170,16 @@ def reschedule_booking(booking_id: int):
     if form.validate_on_submit():
         start = parse_start(form.start.data)
         if start is None:
-            abort(400)
-        try:
-            ops.reschedule(booking, current_user, start)
-            db.session.commit()
-            flash("The session is moved. Updated invitations are on their way by e-mail.", "success")
-            return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
-        except ops.SlotTaken as taken:
-            db.session.rollback()
-            problem, status = {"alternatives": taken.alternatives}, 409
+            problem, status = {"unchosen": True}, 400
+        else:
+            try:
+                ops.reschedule(booking, current_user, start)
+                db.session.commit()
+                flash("The session is moved. Updated invitations are on their way by e-mail.", "success")
+                return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
+            except ops.SlotTaken as taken:
+                db.session.rollback()
+                problem, status = {"alternatives": taken.alternatives}, 409
     profile = _profile_or_404(booking.mentor_id)
     free = ops.free_slots(profile, booking.learner_id, booking.ends_at - booking.starts_at,
                           ignore_booking_id=booking.id)
