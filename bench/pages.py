@@ -10,8 +10,8 @@ and filled here).
 import os
 import statistics
 import tempfile
-import time
-from datetime import timedelta
+import time as clock
+from datetime import time, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -20,10 +20,13 @@ from werkzeug.security import generate_password_hash
 
 from accounts.models import Nation, Organisation, OrganisationState, User
 from app import create_app
+from core.config import normalise_database_url
 from core.db import utcnow
 from core.extensions import db
 from courses.curriculum import apply_curriculum, read_curriculum
 from courses.models import Course, Enrolment, EnrolmentState, Run
+from mentoring.bookings import free_slots, set_times
+from mentoring.models import AvailabilityWindow, Booking, MentorProfile
 from modules.models import Lesson, LessonRead
 
 ROOT = Path(__file__).parent.parent
@@ -69,8 +72,28 @@ def seed() -> dict:
         for lesson in lessons[index % 5::5]:
             db.session.add(LessonRead(user_id=user.id, lesson_id=lesson.id, read_at=utcnow()))
     db.session.commit()
+    seed_mentoring(mentor, users)
     return {"trainee": trainee.id, "leader": leader.id, "mentor": mentor.id, "admin": admin.id,
             "organisation": leader.organisation_id, "run": runs[0].id}
+
+
+def seed_mentoring(mentor: User, learners: list[User]) -> None:
+    """A busy mentor: weekday hours 09:00-17:00, every other free hour booked over the horizon, 300 past sessions."""
+    profile = MentorProfile.with_defaults(mentor)
+    profile.session_lengths = [30, 60, 90]
+    profile.windows = [AvailabilityWindow(weekday=day, start_time=time(9), end_time=time(17)) for day in range(5)]
+    db.session.add(profile)
+    db.session.flush()
+    hour = timedelta(hours=1)
+    upcoming = [start for start in free_slots(profile, None, hour) if start.minute == 0][::2]
+    past = [utcnow().replace(minute=0, second=0, microsecond=0) - timedelta(days=1 + n // 4, hours=n % 4 * 2)
+            for n in range(300)]
+    for number, start in enumerate(upcoming + past):
+        booking = Booking(mentor_id=mentor.id, learner_id=learners[number % len(learners)].id, topic="Casework",
+                          shared_note="Notes" if start < utcnow() else "", action_points="Read the papers")
+        set_times(booking, start, hour, profile.buffer_minutes)
+        db.session.add(booking)
+    db.session.commit()
 
 
 def measure(app, ids):
@@ -87,6 +110,10 @@ def measure(app, ids):
         ("mentor", f"/runs/{ids['run']}"),
         ("admin", "/dashboard"),
         ("admin", "/admin/users"),
+        ("leader", f"/mentoring/mentors/{ids['mentor']}/book?length=60"),
+        ("leader", f"/mentoring/mentors/{ids['mentor']}/book?length=60&week=6"),
+        ("mentor", "/mentoring/sessions"),
+        ("mentor", "/mentoring/week"),
     ]
     print(f"{'page':<48} {'role':<10} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for role, url in pages:
@@ -104,16 +131,16 @@ def measure(app, ids):
         event.remove(engine, "before_cursor_execute", count)
         timings = []
         for _ in range(REQUESTS):
-            started = time.perf_counter()
+            started = clock.perf_counter()
             client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
+            timings.append((clock.perf_counter() - started) * 1000)
         p95 = statistics.quantiles(timings, n=20)[-1]
         print(f"{url:<48} {role:<10} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(statements):>8}")
 
 
 def main():
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         ids = seed()

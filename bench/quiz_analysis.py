@@ -19,6 +19,7 @@ from sqlalchemy import insert, text
 
 from accounts.models import User
 from app import create_app
+from core.config import normalise_database_url
 from core.db import utcnow
 from core.extensions import db
 from courses.curriculum import apply_curriculum, read_curriculum
@@ -106,7 +107,7 @@ def time_page(client, url: str) -> tuple[float, float]:
 
 def main():
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         started = time.perf_counter()

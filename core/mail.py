@@ -29,8 +29,12 @@ def build_message(to: str, subject: str, body: str, attachments=()) -> EmailMess
     message["Message-ID"] = f"<{uuid.uuid4()}@casework-academy>"
     message.set_content(body)
     for filename, content_type, data in attachments:
-        maintype, subtype = content_type.split("/", 1)
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+        # Parameters such as "text/calendar; method=REQUEST" (which mail clients need to offer
+        # an invitation's buttons) travel in the attachment's Content-Type header.
+        kind, *parameters = (part.strip() for part in content_type.split(";"))
+        maintype, subtype = kind.split("/", 1)
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename,
+                               params=dict(parameter.split("=", 1) for parameter in parameters))
     return message
 
 

@@ -32,10 +32,11 @@ def local_to_utc(day: date, clock: time, zone_name: str) -> datetime:
     return datetime.combine(day, clock, tzinfo=ZoneInfo(zone_name)).astimezone(timezone.utc)
 
 
-def format_datetime(moment: datetime | None, pattern: str = "%a %-d %b %Y, %H:%M") -> str:
+def format_datetime(moment: datetime | None, pattern: str = "%a %-d %b %Y, %H:%M", zone: str | None = None) -> str:
+    """In the viewer's zone, or in `zone` (e.g. an e-mail's recipient's) when given."""
     if moment is None:
         return ""
-    local = to_local(moment)
+    local = to_local(moment, ZoneInfo(zone) if zone else None)
     return f"{local.strftime(pattern)} {local.tzname()}"
 
 

@@ -7,6 +7,7 @@ from core.db import utcnow
 from core.extensions import db
 from courses.enrolment import seats_taken
 from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run, run_mentors
+from mentoring.dashboard import section as mentoring_section
 from modules.attempts import standings_by_module
 from modules.models import Module
 from modules.progress import combined, lesson_progress, next_unread, read_lesson_ids
@@ -84,4 +85,5 @@ def build(user: User) -> dict:
         "leader": leader_section(user) if user.is_leader else None,
         "mentor": mentor_section(user) if user.is_mentor else None,
         "admin": admin_section() if user.is_admin else None,
+        "mentoring": mentoring_section(user),
     }

@@ -8,6 +8,7 @@ from core.db import utcnow
 from core.extensions import db
 from core.timezones import local_to_utc
 from courses.models import Course, CourseFormat, Enrolment, EnrolmentState, Run
+from mentoring.demo import load_mentoring_demo
 from modules.demo import load_demo_attempts
 from modules.progress import record_read
 
@@ -93,6 +94,7 @@ def load_demo_data(password: str, reset_passwords: bool) -> list[str]:
     for lesson in first_module.lessons[:2]:
         record_read(people["trainee@example.org"].id, lesson.id)
     record_read(people["trainee2@example.org"].id, first_module.lessons[0].id)
+    load_mentoring_demo(people, first_module)
     db.session.flush()
     load_demo_attempts()
     return created

@@ -1,4 +1,4 @@
-"""One-to-one mentoring (availability, bookings, notes); routes arrive with the mentoring issue."""
+"""One-to-one mentoring: availability, slots, bookings and series, notes, calendars and reminders."""
 from flask import Blueprint
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")

@@ -8,6 +8,7 @@ import pytest
 from accounts.models import Invitation, OrganisationState
 from core.extensions import db
 from courses.models import EnrolmentState
+from tests.mentoring.helpers import add_world
 
 ROLES = ["anonymous", "trainee", "other_trainee", "leader", "other_leader", "mentor", "admin"]
 EVERYONE = set(ROLES)
@@ -58,6 +59,18 @@ RULES = {
     "accounts.list_users": ("GET", "/admin/users", ADMIN),
     "accounts.create_mentor": ("GET", "/admin/mentors/new", ADMIN),
     "accounts.edit_user": ("GET", "/admin/users/{trainee_id}", ADMIN),
+    # -- mentoring: a session between "trainee" and "mentor"; nobody else sees it, notes are the mentor's to write
+    "mentoring.list_mentors": ("GET", "/mentoring/", {"trainee", "other_trainee", "leader", "other_leader"}),
+    "mentoring.book_slot": ("GET", "/mentoring/mentors/{mentor}/book", {"trainee", "leader", "other_leader"}),
+    "mentoring.list_sessions": ("GET", "/mentoring/sessions", SIGNED_IN),
+    "mentoring.show_booking": ("GET", "/mentoring/sessions/{booking}", {"trainee", "mentor"}),
+    "mentoring.cancel_booking": ("POST", "/mentoring/sessions/{booking}/cancel", {"trainee", "mentor"}),
+    "mentoring.reschedule_booking": ("GET", "/mentoring/sessions/{booking}/reschedule", {"trainee", "mentor"}),
+    "mentoring.edit_notes": ("GET", "/mentoring/sessions/{booking}/notes", {"mentor"}),
+    "mentoring.edit_availability": ("GET", "/mentoring/availability", {"mentor"}),
+    "mentoring.show_week": ("GET", "/mentoring/week", {"mentor"}),
+    "mentoring.regenerate_feed": ("POST", "/mentoring/calendar-feed", SIGNED_IN),
+    "mentoring.calendar_feed": ("GET", "/mentoring/feed/{feed_token}.ics", EVERYONE),
 }
 
 
@@ -89,7 +102,7 @@ def world(app, make_organisation, make_user, make_run, enrol):
     attempt, written = awaiting_marking(people["trainee"])
     ids |= {"quiz": attempt.quiz_id, "attempt": attempt.id, "written_answer": written.id,
             "question": written.question_id}
-    return {"people": people, "ids": ids | tokens}
+    return {"people": people, "ids": ids | tokens | add_world(people)}
 
 
 def test_every_route_has_an_entry(app):

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from courses.models import EnrolmentState
+from tests.mentoring.helpers import grow_sessions
 
 
 @pytest.fixture
@@ -27,6 +28,7 @@ def grow(make_organisation, make_user, make_run, enrol):
                 record_read(member.id, lesson.id)
             awaiting_marking(member)
         db.session.commit()
+        grow_sessions(scale, trainee, mentor)
 
     return add
 
@@ -58,6 +60,11 @@ def _count(client, count_queries, url):
     ("mentor", "/marking"),
     ("admin", "/admin/quizzes/{quiz}/analysis"),
     ("admin", "/admin/quizzes/{quiz}/regrade"),
+    ("trainee", "/mentoring/sessions"),
+    ("trainee", "/mentoring/sessions?show=past"),
+    ("trainee", "/mentoring/mentors/{mentor}/book"),
+    ("mentor", "/mentoring/week"),
+    ("mentor", "/mentoring/sessions"),
 ])
 def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries, make_organisation, make_user,
                                                 grow, role, url):
@@ -76,7 +83,7 @@ def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries,
     in_progress = start_attempt(attempt.quiz, people["trainee"])
     db.session.commit()
     url = url.format(organisation=organisation.id, run=first_run.id, quiz=attempt.quiz_id, attempt=attempt.id,
-                     in_progress=in_progress.id)
+                     in_progress=in_progress.id, mentor=people["mentor"].id)
     if role != "anonymous":
         login_as(people[role])
     small = _count(client, count_queries, url)

@@ -1,5 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against the live server."""
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,19 @@ def sign_in():
         page.wait_for_url("**/dashboard")
 
     return do
+
+
+@pytest.fixture
+def check_both_widths(page, phone_page, sign_in, axe_check, screenshot):
+    """Open `url` at 1280 px and at 375 px (signed in as `user`, if any): axe finds nothing, nothing scrolls sideways."""
+
+    def check(url, user=None, label="public"):
+        for viewer, size in ((page, "desktop"), (phone_page, "phone")):
+            if user is not None:
+                sign_in(viewer, user)
+            viewer.goto(url)
+            axe_check(viewer)
+            screenshot(viewer, f"{size}-{label}-{re.sub(r'[^a-z0-9]+', '-', url.lower()).strip('-') or 'home'}")
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    return check

@@ -1,0 +1,277 @@
+"""Booking, series, cancelling, rescheduling and notes. Flush only; views commit.
+
+No double booking: every write first checks the slot is free, inside the
+request's one transaction, then inserts or moves the row inside a
+savepoint. On SQLite the transaction already holds the database write
+lock (BEGIN IMMEDIATE, core/db.py), so the check and the write cannot
+interleave with another request's. On PostgreSQL two requests can both
+pass the check; the exclusion constraints on `bookings` then refuse the
+second write, and it becomes a `SlotTaken` with the nearest free slots,
+exactly as if the check had caught it.
+"""
+import secrets
+from datetime import datetime, timedelta
+
+from flask import render_template
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from accounts.models import User
+from accounts.operations import absolute_url
+from core import audit
+from core.db import utcnow
+from core.extensions import db
+from core.mail import queue_mail
+from mentoring import calendar, slots
+from mentoring.models import Attendance, Booking, BookingSeries, BookingState, MentorProfile
+
+REMINDER_BEFORE = timedelta(hours=24)
+ALTERNATIVES = 3
+
+
+class SlotTaken(Exception):
+    """The time is not (or no longer) free; `alternatives` are the nearest free starts."""
+
+    def __init__(self, alternatives: list[datetime]):
+        super().__init__("This time was just taken.")
+        self.alternatives = alternatives
+
+
+class SeriesConflict(Exception):
+    """Some occurrences of a series are not free: `conflicts` holds (start, nearest free starts) for each."""
+
+    def __init__(self, conflicts: list[tuple[datetime, list[datetime]]]):
+        super().__init__("Some sessions of the series are not free.")
+        self.conflicts = conflicts
+
+
+def profile_of(mentor_id: int) -> MentorProfile | None:
+    return db.session.scalar(select(MentorProfile).where(MentorProfile.mentor_id == mentor_id))
+
+
+def ensure_profile(mentor: User) -> MentorProfile:
+    """The mentor's profile, created with the defaults (in their own zone) the first time."""
+    profile = profile_of(mentor.id)
+    if profile is None:
+        profile = MentorProfile.with_defaults(mentor)
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def busy(mentor_id: int, learner_id: int | None, ignore_booking_id: int | None = None) -> slots.Busy:
+    """What the mentor and the learner already hold from now on, in one query."""
+    query = select(Booking.mentor_id, Booking.learner_id, Booking.starts_at, Booking.ends_at, Booking.blocked_from,
+                   Booking.blocked_until).where(
+        Booking.state == BookingState.CONFIRMED, Booking.blocked_until > utcnow() - timedelta(days=1),
+        or_(Booking.mentor_id == mentor_id, Booking.learner_id == learner_id))
+    if ignore_booking_id is not None:
+        query = query.where(Booking.id != ignore_booking_id)
+    rows = db.session.execute(query).all()
+    return slots.Busy(
+        mentor=tuple((r.blocked_from, r.blocked_until) for r in rows if r.mentor_id == mentor_id),
+        learner=tuple((r.starts_at, r.ends_at) for r in rows if r.learner_id == learner_id))
+
+
+def free_slots(profile: MentorProfile, learner_id: int | None, length: timedelta, now: datetime | None = None,
+               ignore_booking_id: int | None = None, horizon: timedelta | None = None) -> list[datetime]:
+    return slots.free_slots(profile.rules(horizon), length, busy(profile.mentor_id, learner_id, ignore_booking_id),
+                            now or utcnow())
+
+
+def set_times(booking: Booking, start: datetime, length: timedelta, buffer_minutes: int) -> None:
+    """Place a booking at `start`: its blocked range (buffer included) and its reminder follow."""
+    booking.starts_at, booking.ends_at = start, start + length
+    booking.blocked_from, booking.blocked_until = start, start + length + timedelta(minutes=buffer_minutes)
+    booking.reminder_due_at, booking.reminder_sent_at = start - REMINDER_BEFORE, None
+
+
+def _write(rows: list[Booking]) -> bool:
+    """Flush new or moved rows in a savepoint; False (and nothing written) when the database refuses them."""
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(rows)
+            db.session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _existing(model, request_key: str | None):
+    if not request_key:
+        return None
+    return db.session.scalar(select(model).where(model.request_key == request_key))
+
+
+def book(profile: MentorProfile, learner: User, by: User, start: datetime, length: timedelta, topic: str,
+         agenda: str = "", module_id: int | None = None, request_key: str | None = None) -> Booking:
+    """Book one session, or return the booking this form (same request key) already made.
+
+    Raises SlotTaken, with the nearest free slots, when the time is not free
+    for the mentor (buffer included) or the learner, or was taken a moment ago.
+    """
+    existing = _existing(Booking, request_key)
+    if existing is not None and existing.learner_id == learner.id:
+        return existing
+    free = free_slots(profile, learner.id, length)
+    if start not in free:
+        raise SlotTaken(slots.nearest(free, start, ALTERNATIVES))
+    booking = Booking(mentor_id=profile.mentor_id, learner_id=learner.id, booked_by_id=by.id, topic=topic,
+                      agenda=agenda, module_id=module_id, request_key=request_key)
+    set_times(booking, start, length, profile.buffer_minutes)
+    if not _write([booking]):
+        existing = _existing(Booking, request_key)
+        if existing is not None and existing.learner_id == learner.id:
+            return existing
+        raise SlotTaken(slots.nearest(free_slots(profile, learner.id, length), start, ALTERNATIVES))
+    audit.record(by, "booking.book", booking)
+    _notify(booking, "Mentoring session booked")
+    return booking
+
+
+def series_conflicts(profile: MentorProfile, learner_id: int, starts: list[datetime],
+                     length: timedelta) -> list[tuple[datetime, list[datetime]]]:
+    """The occurrences that are not free, each with the nearest free starts.
+
+    The first session must fall within the mentor's booking horizon; the
+    horizon is stretched for the rest, so a long series can be booked at once.
+    """
+    now, horizon = utcnow(), profile.rules().horizon
+    free = free_slots(profile, learner_id, length, now=now, horizon=max(horizon, starts[-1] - now + timedelta(weeks=1)))
+    return [(start, slots.nearest(free, start, ALTERNATIVES)) for n, start in enumerate(starts)
+            if start not in free or (n == 0 and start > now + horizon)]
+
+
+def book_series(profile: MentorProfile, learner: User, by: User, first: datetime, length: timedelta, count: int,
+                every_weeks: int, topic: str, agenda: str = "", module_id: int | None = None,
+                request_key: str | None = None) -> list[Booking]:
+    """Book `count` sessions every `every_weeks` weeks at the same local time: all of them or none.
+
+    A series may reach past the mentor's booking horizon (the horizon limits
+    where a series can start). Raises SeriesConflict listing every occurrence
+    that is not free, with alternatives; nothing is written then. A
+    resubmitted form returns the series it already booked.
+    """
+    existing = _existing(BookingSeries, request_key)
+    if existing is not None:
+        return _series_bookings(existing.id)
+    starts = slots.series_starts(first, count, every_weeks, profile.timezone)
+    conflicts = series_conflicts(profile, learner.id, starts, length)
+    if conflicts:
+        raise SeriesConflict(conflicts)
+    series = BookingSeries(count=count, every_weeks=every_weeks, request_key=request_key or secrets.token_urlsafe(24))
+    bookings = []
+    for start in starts:
+        booking = Booking(mentor_id=profile.mentor_id, learner_id=learner.id, booked_by_id=by.id, topic=topic,
+                          agenda=agenda, module_id=module_id, series=series)
+        set_times(booking, start, length, profile.buffer_minutes)
+        bookings.append(booking)
+    if not _write([series, *bookings]):
+        existing = _existing(BookingSeries, request_key)
+        if existing is not None:
+            return _series_bookings(existing.id)
+        raise SeriesConflict(series_conflicts(profile, learner.id, starts, length) or [(starts[0], [])])
+    for booking in bookings:
+        audit.record(by, "booking.book_series", booking)
+    _notify_many(bookings, f"{len(bookings)} mentoring sessions booked")
+    return bookings
+
+
+def _series_bookings(series_id: int) -> list[Booking]:
+    return list(db.session.scalars(select(Booking).where(Booking.series_id == series_id).order_by(Booking.starts_at)))
+
+
+def later_in_series(booking: Booking, lock: bool = False) -> list[Booking]:
+    """The confirmed sessions of the booking's series that start after it, in order (none outside a series)."""
+    if booking.series_id is None:
+        return []
+    query = select(Booking).where(Booking.series_id == booking.series_id, Booking.state == BookingState.CONFIRMED,
+                                  Booking.starts_at > booking.starts_at).order_by(Booking.starts_at)
+    return list(db.session.scalars(query.with_for_update() if lock else query))
+
+
+def cancel(bookings: list[Booking], by: User, reason: str) -> None:
+    """Cancel at once: each slot is free for anyone the moment this commits.
+
+    Both people get one e-mail with a CANCEL for every session, however many
+    sessions (the rest of a series) go together.
+    """
+    now = utcnow()
+    for booking in bookings:
+        booking.state, booking.cancelled_at, booking.cancelled_by = BookingState.CANCELLED, now, by
+        booking.cancel_reason = reason
+        booking.sequence += 1
+    db.session.flush()
+    for booking in bookings:
+        audit.record(by, "booking.cancel", booking, reason)
+    if len(bookings) == 1:
+        _notify(bookings[0], "Mentoring session cancelled")
+    else:
+        _notify_many(bookings, f"{len(bookings)} mentoring sessions cancelled")
+
+
+def reschedule(booking: Booking, by: User, start: datetime) -> None:
+    """Move a session to a new start, keeping its length, UID and people, in one step.
+
+    The row is moved in place inside a savepoint: either the new time is
+    confirmed (and the old one released with it) or nothing changes and
+    SlotTaken is raised. SEQUENCE goes up; the reminder is due again before the new time.
+    """
+    profile = profile_of(booking.mentor_id)
+    length = booking.ends_at - booking.starts_at
+    free = free_slots(profile, booking.learner_id, length, ignore_booking_id=booking.id)
+    if start not in free:
+        raise SlotTaken(slots.nearest(free, start, ALTERNATIVES))
+    old_start = booking.starts_at
+    set_times(booking, start, length, profile.buffer_minutes)
+    booking.sequence += 1
+    if not _write([booking]):
+        db.session.refresh(booking)
+        raise SlotTaken(slots.nearest(
+            free_slots(profile, booking.learner_id, length, ignore_booking_id=booking.id), start, ALTERNATIVES))
+    audit.record(by, "booking.reschedule", booking, f"from {old_start.isoformat()} to {start.isoformat()}")
+    _notify(booking, "Mentoring session moved")
+
+
+def module_notes(learner_id: int, module_id: int, limit: int = 10) -> list[Booking]:
+    """A learner's latest confirmed sessions on a module that have shared notes or action points."""
+    return list(db.session.scalars(
+        select(Booking).where(Booking.learner_id == learner_id, Booking.module_id == module_id,
+                              Booking.state == BookingState.CONFIRMED,
+                              or_(Booking.shared_note != "", Booking.action_points != ""))
+        .order_by(Booking.starts_at.desc()).limit(limit).options(selectinload(Booking.mentor))))
+
+
+def save_notes(booking: Booking, by: User, attendance: Attendance | None, private_note: str, shared_note: str,
+               action_points: str) -> None:
+    booking.attendance = attendance
+    booking.private_note, booking.shared_note, booking.action_points = private_note, shared_note, action_points
+    db.session.flush()
+    audit.record(by, "booking.notes", booking)
+
+
+def _mail_body(booking: Booking, headline: str, recipient: User) -> str:
+    return render_template("mentoring/email/session.txt", booking=booking, headline=headline, recipient=recipient,
+                           link=absolute_url("mentoring.show_booking", booking_id=booking.id))
+
+
+def _notify(booking: Booking, headline: str) -> None:
+    """E-mail both people, each with the .ics invitation (REQUEST, or CANCEL once cancelled)."""
+    method = "REQUEST" if booking.is_confirmed else "CANCEL"
+    attachment = ("invite.ics", f"text/calendar; method={method}", calendar.invitation(booking))
+    for recipient in (booking.mentor, booking.learner):
+        queue_mail(recipient.email, f"{headline}: {booking.topic}", _mail_body(booking, headline, recipient),
+                   [attachment])
+
+
+def _notify_many(bookings: list[Booking], headline: str) -> None:
+    """One e-mail per person for several sessions (a series), with one invitation per session."""
+    first = bookings[0]
+    method = "REQUEST" if first.is_confirmed else "CANCEL"
+    attachments = [(f"session-{n}.ics", f"text/calendar; method={method}", calendar.invitation(b))
+                   for n, b in enumerate(bookings, 1)]
+    for recipient in (first.mentor, first.learner):
+        body = render_template("mentoring/email/series.txt", bookings=bookings, recipient=recipient,
+                               headline=headline, link=absolute_url("mentoring.list_sessions"))
+        queue_mail(recipient.email, f"{headline}: {first.topic}", body, attachments)

@@ -1,0 +1,198 @@
+"""Bookable slots as plain functions on plain values (no database, no Flask).
+
+Availability is kept as wall-clock windows in the mentor's own zone and
+turned into UTC date by date, so a weekly 09:00 London window stays at 09:00
+London on both sides of a daylight-saving change. A booking blocks the
+mentor from its start until its end plus the buffer; the same rule is
+enforced by the database (see `Booking.blocked_from`), so what these
+functions call free is exactly what the database will accept.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from core.timezones import local_to_utc
+
+#: candidate start times are this far apart within a window
+SLOT_STEP = timedelta(minutes=30)
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+Interval = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class Window:
+    """Weekly availability: weekday 0 = Monday, wall-clock times in the mentor's zone."""
+
+    weekday: int
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Override:
+    """One date in the mentor's zone: a day off (no times) or an extra window."""
+
+    day: date
+    start: time | None = None
+    end: time | None = None
+
+    @property
+    def is_day_off(self) -> bool:
+        return self.start is None
+
+
+@dataclass(frozen=True)
+class Rules:
+    zone: str
+    buffer: timedelta = timedelta(minutes=15)
+    notice: timedelta = timedelta(hours=24)
+    horizon: timedelta = timedelta(weeks=8)
+    windows: tuple[Window, ...] = ()
+    overrides: tuple[Override, ...] = ()
+
+
+@dataclass(frozen=True)
+class Busy:
+    """What is already taken: the mentor's blocked ranges (buffer included) and the learner's sessions."""
+
+    mentor: tuple[Interval, ...] = ()
+    learner: tuple[Interval, ...] = ()
+
+
+def open_intervals(rules: Rules, first_day: date, last_day: date) -> list[Interval]:
+    """The mentor's open hours in UTC for each local date from first_day to last_day inclusive."""
+    overrides: dict[date, list[Override]] = {}
+    for override in rules.overrides:
+        overrides.setdefault(override.day, []).append(override)
+    intervals = []
+    day = first_day
+    while day <= last_day:
+        todays = overrides.get(day, [])
+        clocks = [] if any(o.is_day_off for o in todays) else [
+            (w.start, w.end) for w in rules.windows if w.weekday == day.weekday()]
+        clocks += [(o.start, o.end) for o in todays if not o.is_day_off]
+        for start, end in sorted(clocks):
+            intervals.append((local_to_utc(day, start, rules.zone), local_to_utc(day, end, rules.zone)))
+        day += timedelta(days=1)
+    return intervals
+
+
+def _overlaps(start: datetime, end: datetime, taken) -> bool:
+    return any(start < taken_end and taken_start < end for taken_start, taken_end in taken)
+
+
+def is_free(start: datetime, length: timedelta, buffer: timedelta, busy: Busy) -> bool:
+    """Neither the mentor (session plus buffer) nor the learner (session) has anything in the way."""
+    return not (_overlaps(start, start + length + buffer, busy.mentor)
+                or _overlaps(start, start + length, busy.learner))
+
+
+def free_slots(rules: Rules, length: timedelta, busy: Busy, now: datetime) -> list[datetime]:
+    """Every start time (UTC) a session of `length` can be booked at, in order.
+
+    A start is bookable when the whole session fits inside one open
+    interval, it is at least `notice` from now and at most `horizon` from now
+    (both edges included), and it is free for mentor and learner.
+    """
+    earliest, latest = now + rules.notice, now + rules.horizon
+    zone = ZoneInfo(rules.zone)
+    first_day = earliest.astimezone(zone).date() - timedelta(days=1)
+    last_day = latest.astimezone(zone).date() + timedelta(days=1)
+    slots = []
+    for window_start, window_end in open_intervals(rules, first_day, last_day):
+        start = window_start
+        while start + length <= window_end:
+            if earliest <= start <= latest and is_free(start, length, rules.buffer, busy):
+                slots.append(start)
+            start += SLOT_STEP
+    return sorted(set(slots))
+
+
+def nearest(slots: list[datetime], target: datetime, count: int = 3) -> list[datetime]:
+    """The `count` free slots closest in time to `target`, in time order."""
+    return sorted(sorted(slots, key=lambda slot: (abs(slot - target), slot))[:count])
+
+
+def series_starts(first: datetime, count: int, every_weeks: int, zone: str) -> list[datetime]:
+    """`count` starts every `every_weeks` weeks at the same wall-clock time in `zone` as `first`."""
+    local = first.astimezone(ZoneInfo(zone))
+    return [local_to_utc(local.date() + timedelta(weeks=every_weeks * n), local.time().replace(tzinfo=None), zone)
+            for n in range(count)]
+
+
+def by_local_day(slots: list[datetime], zone: ZoneInfo) -> dict[date, list[datetime]]:
+    """Slots grouped by the viewer's local date (a 23:30 UTC slot is the next day in Tokyo)."""
+    grouped: dict[date, list[datetime]] = {}
+    for slot in slots:
+        grouped.setdefault(slot.astimezone(zone).date(), []).append(slot)
+    return grouped
+
+
+def _clock(text: str) -> time:
+    hours, _, minutes = text.strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(text)
+    return time(int(hours), int(minutes))
+
+
+def parse_clock_range(text: str) -> tuple[time, time]:
+    """'14:00-17:00' (or with an en dash) to two times; ValueError with a readable message."""
+    parts = text.replace("–", "-").split("-")
+    if len(parts) != 2:
+        raise ValueError("write the times as 14:00-17:00")
+    try:
+        start, end = (_clock(part) for part in parts)
+    except ValueError:
+        raise ValueError("write the times as 14:00-17:00 (24-hour clock)") from None
+    if end <= start:
+        raise ValueError("the window must end after it starts")
+    return start, end
+
+
+def _parse_lines(text: str, parse_line) -> tuple[list, list[str]]:
+    """Apply `parse_line` to each non-blank line; a ValueError becomes 'Line N: message.'."""
+    items, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append(parse_line(line.strip()))
+        except ValueError as error:
+            problems.append(f"Line {number}: {error}.")
+    return items, problems
+
+
+_WEEKDAY_NAMES = {name.lower(): index for index, name in enumerate(WEEKDAYS)} | {
+    name[:3].lower(): index for index, name in enumerate(WEEKDAYS)}
+
+
+def _window(line: str) -> Window:
+    day, _, clocks = line.partition(" ")
+    if day.lower() not in _WEEKDAY_NAMES:
+        raise ValueError("start with a weekday, e.g. 'Tuesday 14:00-17:00'")
+    return Window(_WEEKDAY_NAMES[day.lower()], *parse_clock_range(clocks))
+
+
+def _override(line: str) -> Override:
+    day_text, _, rest = line.partition(" ")
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        raise ValueError("start with a date like 2026-12-24") from None
+    if rest.strip().lower() == "off":
+        return Override(day)
+    try:
+        return Override(day, *parse_clock_range(rest))
+    except ValueError as error:
+        raise ValueError(f"write 'off' or times; {error}") from None
+
+
+def parse_windows(text: str) -> tuple[list[Window], list[str]]:
+    """Lines like 'Tuesday 14:00-17:00'; returns the windows and one message per bad line."""
+    return _parse_lines(text, _window)
+
+
+def parse_overrides(text: str) -> tuple[list[Override], list[str]]:
+    """Lines like '2026-12-24 off' or '2026-12-28 10:00-12:00'."""
+    return _parse_lines(text, _override)

@@ -1,0 +1,306 @@
+from datetime import date, datetime, time, timedelta
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from accounts.models import User
+from core.db import lock_for_update, utcnow
+from core.extensions import db
+from core.forms import ActionForm
+from core.permissions import require
+from core.timezones import viewer_timezone
+from courses.enrolment import mentor_ids_of
+from courses.models import Enrolment, EnrolmentState, Run, run_mentors
+from mentoring import bookings as ops
+from mentoring import bp, calendar, slots
+from mentoring.forms import AvailabilityForm, BookingForm, CancelForm, NotesForm, RescheduleForm, parse_start
+from mentoring.models import (Attendance, AvailabilityOverride, AvailabilityWindow, Booking, BookingState,
+                              CalendarFeed, MentorProfile)
+
+TAKEN = "This time was just taken."
+
+
+def _profile_or_404(mentor_id: int) -> MentorProfile:
+    profile = db.session.scalar(select(MentorProfile).where(MentorProfile.mentor_id == mentor_id).options(
+        selectinload(MentorProfile.mentor), selectinload(MentorProfile.windows),
+        selectinload(MentorProfile.overrides)))
+    if profile is None:
+        abort(404)
+    return profile
+
+
+def _booking_or_404(booking_id: int, lock: bool = False) -> Booking:
+    booking = lock_for_update(Booking, booking_id) if lock else db.session.get(Booking, booking_id)
+    if booking is None:
+        abort(404)
+    return booking
+
+
+def _cancellable_later(booking: Booking, lock: bool = False) -> list[Booking]:
+    return [later for later in ops.later_in_series(booking, lock) if later.can_cancel(current_user)]
+
+
+def _length(profile: MentorProfile, value: str | None) -> timedelta:
+    """The session length asked for, in minutes; tampered values are a 400."""
+    if not value:
+        return timedelta(minutes=min(profile.session_lengths))
+    if not value.isdigit() or int(value) not in profile.session_lengths:
+        abort(400)
+    return timedelta(minutes=int(value))
+
+
+def _one_week(free: list[datetime]) -> dict:
+    """The free slots of the week asked for (?week=0 is the next seven days), grouped by the viewer's day."""
+    zone = viewer_timezone()
+    week = request.args.get("week", 0, type=int)
+    if week < 0 or week > 60:
+        abort(400)
+    first = utcnow().astimezone(zone).date() + timedelta(weeks=week)
+    days = {day: starts for day, starts in slots.by_local_day(free, zone).items()
+            if first <= day < first + timedelta(weeks=1)}
+    later = bool(free) and free[-1].astimezone(zone).date() >= first + timedelta(weeks=1)
+    return {"days": days, "week": week, "first_day": first, "has_later": later}
+
+
+def _minutes(length: timedelta) -> int:
+    return int(length.total_seconds() // 60)
+
+
+@bp.route("/")
+@login_required
+def list_mentors():
+    require(current_user.is_learner)
+    query = (select(MentorProfile).join(User, User.id == MentorProfile.mentor_id)
+             .where(User.is_active_account.is_(True), User.is_mentor.is_(True))
+             .order_by(User.display_name).options(selectinload(MentorProfile.mentor)))
+    if not current_user.is_leader:
+        query = query.where(MentorProfile.mentor_id.in_(mentor_ids_of(current_user.id)))
+    return render_template("mentoring/list_mentors.html", page=db.paginate(query))
+
+
+@bp.route("/mentors/<int:mentor_id>/book", methods=["GET", "POST"])
+@login_required
+def book_slot(mentor_id: int):
+    profile = _profile_or_404(mentor_id)
+    require(profile.can_book(current_user))
+    length = _length(profile, request.values.get("length"))
+    start = parse_start(request.values.get("start")) if request.values.get("start") else None
+    if request.values.get("start") and start is None:
+        abort(400)
+    form = BookingForm()
+    problem, status = None, 200
+    if start is not None and form.validate_on_submit():
+        options = dict(topic=form.topic.data.strip(), agenda=form.agenda.data or "",
+                       module_id=form.module_id.data or None, request_key=form.request_key.data or None)
+        try:
+            if form.count.data == 1:
+                booking = ops.book(profile, current_user, current_user, start, length, **options)
+                db.session.commit()
+                flash("Your session is booked. An invitation is on its way by e-mail.", "success")
+                return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
+            booked = ops.book_series(profile, current_user, current_user, start, length, form.count.data,
+                                     form.every_weeks.data, **options)
+            db.session.commit()
+            flash(f"{len(booked)} sessions are booked. The invitations are on their way by e-mail.", "success")
+            return redirect(url_for("mentoring.list_sessions"))
+        except ops.SlotTaken as taken:
+            db.session.rollback()
+            problem, status = {"alternatives": taken.alternatives}, 409
+        except ops.SeriesConflict as conflict:
+            db.session.rollback()
+            problem, status = {"conflicts": conflict.conflicts}, 409
+    free = [] if start else ops.free_slots(profile, current_user.id, length)
+    return render_template("mentoring/book_slot.html", profile=profile, length=_minutes(length), start=start,
+                           form=form, problem=problem, taken_message=TAKEN, **_one_week(free)), status
+
+
+@bp.route("/sessions")
+@login_required
+def list_sessions():
+    past = request.args.get("show") == "past"
+    now = utcnow()
+    query = (select(Booking).where(or_(Booking.learner_id == current_user.id, Booking.mentor_id == current_user.id))
+             .options(selectinload(Booking.mentor), selectinload(Booking.learner), selectinload(Booking.module)))
+    query = (query.where(Booking.ends_at < now).order_by(Booking.starts_at.desc()) if past
+             else query.where(Booking.ends_at >= now).order_by(Booking.starts_at))
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == current_user.id))
+    return render_template("mentoring/list_sessions.html", page=db.paginate(query), past=past, feed=feed,
+                           action_form=ActionForm())
+
+
+@bp.route("/sessions/<int:booking_id>")
+@login_required
+def show_booking(booking_id: int):
+    booking = _booking_or_404(booking_id)
+    require(booking.can_view(current_user))
+    later = _cancellable_later(booking)
+    return render_template("mentoring/show_booking.html", booking=booking,
+                           cancel_form=CancelForm(later_count=len(later)))
+
+
+@bp.route("/sessions/<int:booking_id>/cancel", methods=["POST"])
+@login_required
+def cancel_booking(booking_id: int):
+    booking = _booking_or_404(booking_id, lock=True)
+    if booking.state is BookingState.CANCELLED and booking.can_view(current_user):
+        flash("This session is already cancelled.", "info")
+        return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
+    require(booking.can_cancel(current_user))
+    later = _cancellable_later(booking, lock=True)
+    form = CancelForm(later_count=len(later))
+    if not form.validate_on_submit():
+        return render_template("mentoring/show_booking.html", booking=booking, cancel_form=form), 400
+    cancelled = [booking, *later] if later and form.include_later.data else [booking]
+    ops.cancel(cancelled, current_user, form.reason.data.strip())
+    db.session.commit()
+    what = "The session is cancelled" if len(cancelled) == 1 else f"{len(cancelled)} sessions are cancelled"
+    flash(f"{what}, and the time is free again. We have told you both by e-mail.", "info")
+    return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
+
+
+@bp.route("/sessions/<int:booking_id>/reschedule", methods=["GET", "POST"])
+@login_required
+def reschedule_booking(booking_id: int):
+    booking = _booking_or_404(booking_id, lock=request.method == "POST")
+    require(booking.can_reschedule(current_user))
+    form = RescheduleForm()
+    problem, status = None, 200
+    if form.validate_on_submit():
+        start = parse_start(form.start.data)
+        if start is None:
+            problem, status = {"unchosen": True}, 400
+        else:
+            try:
+                ops.reschedule(booking, current_user, start)
+                db.session.commit()
+                flash("The session is moved. Updated invitations are on their way by e-mail.", "success")
+                return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
+            except ops.SlotTaken as taken:
+                db.session.rollback()
+                problem, status = {"alternatives": taken.alternatives}, 409
+    profile = _profile_or_404(booking.mentor_id)
+    free = ops.free_slots(profile, booking.learner_id, booking.ends_at - booking.starts_at,
+                          ignore_booking_id=booking.id)
+    return render_template("mentoring/reschedule_booking.html", booking=booking, form=form, problem=problem,
+                           taken_message=TAKEN, **_one_week(free)), status
+
+
+@bp.route("/sessions/<int:booking_id>/notes", methods=["GET", "POST"])
+@login_required
+def edit_notes(booking_id: int):
+    booking = _booking_or_404(booking_id)
+    require(booking.can_write_notes(current_user))
+    form = NotesForm(obj=booking, session_started=booking.starts_at <= utcnow())
+    if request.method == "GET":
+        form.attendance.data = booking.attendance.name if booking.attendance else ""
+    if form.validate_on_submit():
+        ops.save_notes(booking, current_user, Attendance[form.attendance.data] if form.attendance.data else None,
+                       form.private_note.data or "", form.shared_note.data or "", form.action_points.data or "")
+        db.session.commit()
+        flash("Notes saved.", "success")
+        return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
+    return render_template("mentoring/edit_notes.html", booking=booking, form=form)
+
+
+@bp.route("/availability", methods=["GET", "POST"])
+@login_required
+def edit_availability():
+    require(current_user.is_mentor)
+    profile = ops.profile_of(current_user.id) or MentorProfile.with_defaults(current_user)
+    form = AvailabilityForm(obj=profile)
+    if request.method == "GET":
+        form.weekly_hours.data = "\n".join(f"{slots.WEEKDAYS[w.weekday]} {w.start_time:%H:%M}-{w.end_time:%H:%M}"
+                                     for w in profile.windows)
+        form.date_changes.data = "\n".join(
+            f"{o.on_date.isoformat()} " + ("off" if o.start_time is None else f"{o.start_time:%H:%M}-{o.end_time:%H:%M}")
+            for o in profile.overrides)
+    if form.validate_on_submit():
+        profile = ops.ensure_profile(current_user)
+        for name in form.SETTINGS:
+            setattr(profile, name, form[name].data)
+        profile.session_lengths = sorted(form.session_lengths.data)
+        profile.windows = [AvailabilityWindow(weekday=w.weekday, start_time=w.start, end_time=w.end)
+                           for w in form.parsed_windows]
+        profile.overrides = [AvailabilityOverride(on_date=o.day, start_time=o.start, end_time=o.end)
+                             for o in form.parsed_overrides]
+        db.session.commit()
+        flash("Your availability is saved. New slots are bookable at once; existing bookings stay as they are.",
+              "success")
+        return redirect(url_for("mentoring.show_week"))
+    return render_template("mentoring/edit_availability.html", form=form)
+
+
+@bp.route("/week")
+@login_required
+def show_week():
+    require(current_user.is_mentor)
+    zone = viewer_timezone()
+    try:
+        chosen = date.fromisoformat(request.args["start"]) if request.args.get("start") else utcnow().astimezone(zone).date()
+    except ValueError:
+        abort(400)
+    monday = chosen - timedelta(days=chosen.weekday())
+    week_from = datetime.combine(monday, time(0), tzinfo=zone)
+    week_until = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone)
+    profile = ops.profile_of(current_user.id)
+    open_hours = slots.open_intervals(profile.rules(), monday - timedelta(days=1), monday + timedelta(days=7)) \
+        if profile else []
+    sessions = db.session.scalars(
+        select(Booking).where(Booking.mentor_id == current_user.id, Booking.state == BookingState.CONFIRMED,
+                              Booking.starts_at >= week_from, Booking.starts_at < week_until)
+        .order_by(Booking.starts_at).options(selectinload(Booking.learner))).all()
+    days = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        days.append({"day": day,
+                     "open": [(a, b) for a, b in open_hours if a.astimezone(zone).date() == day],
+                     "sessions": [s for s in sessions if s.starts_at.astimezone(zone).date() == day]})
+    return render_template("mentoring/show_week.html", days=days, profile=profile, monday=monday,
+                           previous_week=monday - timedelta(weeks=1), next_week=monday + timedelta(weeks=1))
+
+
+@bp.route("/calendar-feed", methods=["POST"])
+@login_required
+def regenerate_feed():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == current_user.id))
+    if feed is None:
+        db.session.add(CalendarFeed(user_id=current_user.id))
+    else:
+        feed.token = CalendarFeed.new_token()
+    db.session.commit()
+    flash("Your calendar feed has a new private address; the old one no longer works.", "success")
+    return redirect(url_for("mentoring.list_sessions"))
+
+
+@bp.route("/feed/<token>.ics")
+def calendar_feed(token: str):
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token)
+                             .options(selectinload(CalendarFeed.user)))
+    if feed is None or not feed.user.is_active:
+        abort(404)
+    user_id = feed.user_id
+    sessions = db.session.scalars(
+        select(Booking).where(or_(Booking.learner_id == user_id, Booking.mentor_id == user_id),
+                              Booking.starts_at >= utcnow() - timedelta(days=90))
+        .order_by(Booking.starts_at).limit(1000)
+        .options(selectinload(Booking.mentor), selectinload(Booking.learner))).all()
+    enrolled = select(Enrolment.run_id).where(Enrolment.user_id == user_id, Enrolment.state == EnrolmentState.ENROLLED)
+    mentored = select(run_mentors.c.run_id).where(run_mentors.c.user_id == user_id)
+    runs = [run for run in db.session.scalars(
+        select(Run).where(or_(Run.id.in_(enrolled), Run.id.in_(mentored)),
+                          Run.ends_at >= utcnow() - timedelta(days=90))
+        .order_by(Run.starts_at).limit(500).options(selectinload(Run.course)))
+        if run.course.format.is_workshop]
+    return Response(calendar.feed(sessions, runs), mimetype="text/calendar",
+                    headers={"Content-Disposition": "inline; filename=casework-academy.ics",
+                             "Cache-Control": "private, max-age=300"})
+
+
+@bp.app_template_global()
+def module_session_notes(module) -> list[Booking]:
+    """The signed-in learner's notes from sessions linked to `module` (for the module page)."""
+    return ops.module_notes(current_user.id, module.id) if current_user.is_authenticated else []
