@@ -120,8 +120,9 @@ def test_raising_capacity_promotes_waiting_people(client, db, login_as, make_use
     assert 'value="1"' in form
     local = run.starts_at.astimezone(run.zone)
     response = client.post(f"/admin/runs/{run.id}/edit", data={
-        "course_id": run.course_id, "start_date": local.date().isoformat(), "session_start": local.strftime("%H:%M"),
-        "session_end": (local + timedelta(hours=3)).strftime("%H:%M"), "timezone": "Europe/London",
+        # Fixed clock times: the run's own start plus three hours would cross midnight in the evening.
+        "course_id": run.course_id, "start_date": local.date().isoformat(), "session_start": "10:00",
+        "session_end": "13:00", "timezone": "Europe/London",
         "venue": "Room 1", "enrol_opens": (local.date() - timedelta(days=10)).isoformat(),
         "enrol_closes": local.date().isoformat(), "capacity": 2})
     assert response.status_code == 302
