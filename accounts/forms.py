@@ -7,7 +7,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from accounts.models import Nation, Organisation, User
 from core.extensions import db
-from core.timezones import is_valid_timezone, timezone_choices
+from core.forms import TimezoneField
+
 
 def _is_email(address: str) -> bool:
     try:
@@ -104,17 +105,8 @@ class SetPasswordForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     display_name = StringField("Name", validators=[InputRequired(message="Enter your name."), Length(max=120)])
-    timezone = SelectField("Time zone", validators=[DataRequired()],
-                           description="Dates and times are shown in this zone.")
+    timezone = TimezoneField("Time zone", description="Dates and times are shown in this zone.")
     submit = SubmitField("Save profile")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.timezone.choices = [(name, name.replace("_", " ")) for name in timezone_choices()]
-
-    def validate_timezone(self, field):
-        if not is_valid_timezone(field.data):
-            raise ValidationError("Choose a time zone from the list.")
 
 
 class InviteForm(FlaskForm):

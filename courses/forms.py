@@ -8,7 +8,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from accounts.models import User
 from core.extensions import db
-from core.timezones import is_valid_timezone, local_to_utc, timezone_choices
+from core.forms import TimezoneField
+from core.timezones import local_to_utc
 from courses.models import Course, CourseFormat
 
 
@@ -23,7 +24,7 @@ class RunForm(FlaskForm):
     session_start = TimeField("Session starts", validators=[Optional()],
                               description="Half-day and full-day courses: the live session's times, local to the run.")
     session_end = TimeField("Session ends", validators=[Optional()])
-    timezone = SelectField("Run time zone", default="Europe/London",
+    timezone = TimezoneField("Run time zone", default="Europe/London",
                            description="Session times and weekly releases are set in this zone.")
     venue = StringField("Venue", validators=[Optional(), Length(max=300)])
     video_link = StringField("Video link", validators=[Optional(), Length(max=500),
@@ -40,17 +41,12 @@ class RunForm(FlaskForm):
         super().__init__(*args, **kwargs)
         courses = db.session.scalars(select(Course).where(Course.is_retired.is_(False)).order_by(Course.position))
         self.course_id.choices = [(c.id, f"{c.title} ({c.format.label})") for c in courses]
-        self.timezone.choices = [(name, name.replace("_", " ")) for name in timezone_choices()]
         mentors = db.session.scalars(select(User).where(User.is_mentor.is_(True)).order_by(User.display_name))
         self.mentor_ids.choices = [(m.id, m.display_name) for m in mentors]
 
     @property
     def course(self) -> Course | None:
         return db.session.get(Course, self.course_id.data) if self.course_id.data else None
-
-    def validate_timezone(self, field):
-        if not is_valid_timezone(field.data):
-            raise ValidationError("Choose a time zone from the list.")
 
     def validate_session_end(self, field):
         course = self.course

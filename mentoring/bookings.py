@@ -183,7 +183,11 @@ def _series_bookings(series_id: int) -> list[Booking]:
 
 
 def later_in_series(booking: Booking, lock: bool = False) -> list[Booking]:
-    """The confirmed sessions of the booking's series that start after it, in order (none outside a series)."""
+    """The confirmed sessions of the booking's series that start after it, in order (none outside a series).
+
+    They have the booking's two people and later starts, so whoever may
+    cancel the booking may cancel each of them too.
+    """
     if booking.series_id is None:
         return []
     query = select(Booking).where(Booking.series_id == booking.series_id, Booking.state == BookingState.CONFIRMED,
@@ -251,18 +255,20 @@ def save_notes(booking: Booking, by: User, attendance: Attendance | None, privat
     audit.record(by, "booking.notes", booking)
 
 
-def _mail_body(booking: Booking, headline: str, recipient: User) -> str:
-    return render_template("mentoring/email/session.txt", booking=booking, headline=headline, recipient=recipient,
-                           link=absolute_url("mentoring.show_booking", booking_id=booking.id))
+def mail_both(booking: Booking, subject: str, headline: str, attachments=()) -> None:
+    """E-mail the mentor and the learner about one session, each with its times in their own zone."""
+    link = absolute_url("mentoring.show_booking", booking_id=booking.id)
+    for recipient in (booking.mentor, booking.learner):
+        body = render_template("mentoring/email/session.txt", booking=booking, headline=headline,
+                               recipient=recipient, link=link, has_invitation=bool(attachments))
+        queue_mail(recipient.email, subject, body, attachments)
 
 
 def _notify(booking: Booking, headline: str) -> None:
-    """E-mail both people, each with the .ics invitation (REQUEST, or CANCEL once cancelled)."""
+    """E-mail both people with the .ics invitation (REQUEST, or CANCEL once cancelled)."""
     method = "REQUEST" if booking.is_confirmed else "CANCEL"
     attachment = ("invite.ics", f"text/calendar; method={method}", calendar.invitation(booking))
-    for recipient in (booking.mentor, booking.learner):
-        queue_mail(recipient.email, f"{headline}: {booking.topic}", _mail_body(booking, headline, recipient),
-                   [attachment])
+    mail_both(booking, f"{headline}: {booking.topic}", headline, [attachment])
 
 
 def _notify_many(bookings: list[Booking], headline: str) -> None:

@@ -1,14 +1,12 @@
 """Session reminders: each sent exactly once, however many runners start at the same moment."""
 from datetime import datetime
 
-from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from accounts.operations import absolute_url
 from core.db import utcnow
 from core.extensions import db
-from core.mail import queue_mail
+from mentoring.bookings import mail_both
 from mentoring.models import Booking, BookingState
 
 
@@ -31,10 +29,6 @@ def claim_due_reminders(now: datetime | None = None, limit: int = 50) -> list[Bo
     ).all()
     for booking in due:
         booking.reminder_sent_at = now
-        link = absolute_url("mentoring.show_booking", booking_id=booking.id)
-        for recipient in (booking.mentor, booking.learner):
-            queue_mail(recipient.email, f"Reminder: mentoring session, {booking.topic}",
-                       render_template("mentoring/email/session.txt", booking=booking, recipient=recipient,
-                                       headline="Your mentoring session is coming up", link=link))
+        mail_both(booking, f"Reminder: mentoring session, {booking.topic}", "Your mentoring session is coming up")
     db.session.flush()
     return due

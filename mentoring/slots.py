@@ -196,3 +196,14 @@ def parse_windows(text: str) -> tuple[list[Window], list[str]]:
 def parse_overrides(text: str) -> tuple[list[Override], list[str]]:
     """Lines like '2026-12-24 off' or '2026-12-28 10:00-12:00'."""
     return _parse_lines(text, _override)
+
+
+def format_windows(windows) -> str:
+    """The lines `parse_windows` reads back: 'Tuesday 14:00-17:00'."""
+    return "\n".join(f"{WEEKDAYS[w.weekday]} {w.start:%H:%M}-{w.end:%H:%M}" for w in windows)
+
+
+def format_overrides(overrides) -> str:
+    """The lines `parse_overrides` reads back: '2026-12-24 off' or '2026-12-28 10:00-12:00'."""
+    return "\n".join(f"{o.day.isoformat()} " + ("off" if o.is_day_off else f"{o.start:%H:%M}-{o.end:%H:%M}")
+                     for o in overrides)

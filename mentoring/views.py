@@ -38,10 +38,6 @@ def _booking_or_404(booking_id: int, lock: bool = False) -> Booking:
     return booking
 
 
-def _cancellable_later(booking: Booking, lock: bool = False) -> list[Booking]:
-    return [later for later in ops.later_in_series(booking, lock) if later.can_cancel(current_user)]
-
-
 def _length(profile: MentorProfile, value: str | None) -> timedelta:
     """The session length asked for, in minutes; tampered values are a 400."""
     if not value:
@@ -135,7 +131,7 @@ def list_sessions():
 def show_booking(booking_id: int):
     booking = _booking_or_404(booking_id)
     require(booking.can_view(current_user))
-    later = _cancellable_later(booking)
+    later = ops.later_in_series(booking) if booking.can_cancel(current_user) else []
     return render_template("mentoring/show_booking.html", booking=booking,
                            cancel_form=CancelForm(later_count=len(later)))
 
@@ -148,7 +144,7 @@ def cancel_booking(booking_id: int):
         flash("This session is already cancelled.", "info")
         return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
     require(booking.can_cancel(current_user))
-    later = _cancellable_later(booking, lock=True)
+    later = ops.later_in_series(booking, lock=True)
     form = CancelForm(later_count=len(later))
     if not form.validate_on_submit():
         return render_template("mentoring/show_booking.html", booking=booking, cancel_form=form), 400
@@ -192,7 +188,7 @@ def reschedule_booking(booking_id: int):
 def edit_notes(booking_id: int):
     booking = _booking_or_404(booking_id)
     require(booking.can_write_notes(current_user))
-    form = NotesForm(obj=booking, session_started=booking.starts_at <= utcnow())
+    form = NotesForm(obj=booking, session_started=booking.has_started())
     if request.method == "GET":
         form.attendance.data = booking.attendance.name if booking.attendance else ""
     if form.validate_on_submit():
@@ -211,11 +207,9 @@ def edit_availability():
     profile = ops.profile_of(current_user.id) or MentorProfile.with_defaults(current_user)
     form = AvailabilityForm(obj=profile)
     if request.method == "GET":
-        form.weekly_hours.data = "\n".join(f"{slots.WEEKDAYS[w.weekday]} {w.start_time:%H:%M}-{w.end_time:%H:%M}"
-                                     for w in profile.windows)
-        form.date_changes.data = "\n".join(
-            f"{o.on_date.isoformat()} " + ("off" if o.start_time is None else f"{o.start_time:%H:%M}-{o.end_time:%H:%M}")
-            for o in profile.overrides)
+        rules = profile.rules()
+        form.weekly_hours.data = slots.format_windows(rules.windows)
+        form.date_changes.data = slots.format_overrides(rules.overrides)
     if form.validate_on_submit():
         profile = ops.ensure_profile(current_user)
         for name in form.SETTINGS:

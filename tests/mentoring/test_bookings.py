@@ -37,6 +37,7 @@ def test_a_trainee_sees_free_times_and_books_one_with_an_invitation_for_both(cli
     for person in (mentor, trainee):
         [message] = outbox(person.email)
         [attachment] = message.iter_attachments()
+        assert "The attached invitation adds or updates the session" in message.get_body().get_content()
         assert attachment.get_content_type() == "text/calendar" and attachment.get_param("method") == "REQUEST"
         [calendar] = invitations(message)
         assert calendar["method"] == "REQUEST"

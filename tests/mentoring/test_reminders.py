@@ -41,6 +41,7 @@ def test_due_reminders_go_once_never_for_cancelled_or_not_yet_due(runner, sessio
     assert "12 reminder(s) sent." in result.output
     assert len(reminder_mails(outbox)) == 24  # mentor and learner each
     assert len(reminder_mails(outbox)) == len({(m["To"], m["Subject"]) for m in reminder_mails(outbox)})
+    assert all("attached invitation" not in m.get_body().get_content() for m in reminder_mails(outbox))
     assert "0 reminder(s) sent." in runner.invoke(args=["mentoring", "send-reminders"]).output
     assert len(reminder_mails(outbox)) == 24
     db.session.expire_all()

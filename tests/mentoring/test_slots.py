@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mentoring.slots import (Busy, Override, Rules, Window, by_local_day, free_slots, nearest, open_intervals,
-                             parse_overrides, parse_windows, series_starts)
+from mentoring.slots import (Busy, Override, Rules, Window, by_local_day, format_overrides, format_windows, free_slots,
+                             nearest, open_intervals, parse_overrides, parse_windows, series_starts)
 
 UTC = timezone.utc
 LONDON = "Europe/London"
@@ -128,3 +128,12 @@ def test_weekly_hours_and_date_changes_are_read_line_by_line_with_clear_messages
     assert overrides == [Override(date(2026, 12, 24)), Override(date(2026, 12, 28), time(10), time(12))]
     assert problems[0] == "Line 3: start with a date like 2026-12-24."
     assert problems[1].startswith("Line 4: write 'off' or times")
+
+
+def test_saved_hours_and_date_changes_are_shown_as_the_lines_they_were_read_from():
+    windows = [Window(1, time(14), time(17)), Window(3, time(9), time(11, 30))]
+    overrides = [Override(date(2026, 12, 24)), Override(date(2026, 12, 28), time(10), time(12))]
+    assert format_windows(windows) == "Tuesday 14:00-17:00\nThursday 09:00-11:30"
+    assert format_overrides(overrides) == "2026-12-24 off\n2026-12-28 10:00-12:00"
+    assert parse_windows(format_windows(windows)) == (windows, [])
+    assert parse_overrides(format_overrides(overrides)) == (overrides, [])
