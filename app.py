@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import accounts
 import accounts.views  # noqa: F401  (importing a views module registers its routes)
+import core.notices  # noqa: F401  (its model joins the metadata)
 import courses
 import courses.views  # noqa: F401
 import mentoring
