@@ -10,7 +10,8 @@ from core.extensions import db
 from courses.models import EnrolmentState
 from tests.mentoring.helpers import add_world
 
-ROLES = ["anonymous", "trainee", "other_trainee", "leader", "other_leader", "mentor", "admin"]
+# "other_mentor" mentors a different run: they share the mentor's role but none of the trainee's runs.
+ROLES = ["anonymous", "trainee", "other_trainee", "leader", "other_leader", "mentor", "other_mentor", "admin"]
 EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 ADMIN = {"admin"}
@@ -30,14 +31,15 @@ RULES = {
     "courses.create_run": ("GET", "/admin/runs/new", ADMIN),
     "courses.edit_run": ("GET", "/admin/runs/{run}/edit", ADMIN),
     "modules.show_module": ("GET", "/modules/appeals-basics", EVERYONE),
-    "modules.show_lesson": ("GET", "/modules/appeals-basics/lessons/01-routes", {"trainee", "mentor", "admin"}),
+    "modules.show_lesson": ("GET", "/modules/appeals-basics/lessons/01-routes",
+                            {"trainee", "mentor", "other_mentor", "admin"}),
     # Quizzes: the trainee's own attempt; mentors of the trainee's run and admins review, mark and adjust.
-    "modules.show_quiz": ("GET", "/modules/appeals-basics/quiz", {"trainee", "mentor", "admin"}),
+    "modules.show_quiz": ("GET", "/modules/appeals-basics/quiz", {"trainee", "mentor", "other_mentor", "admin"}),
     "modules.start_quiz": ("POST", "/modules/appeals-basics/quiz/start", {"trainee"}),
     "modules.take_attempt": ("GET", "/attempts/{attempt}", {"trainee"}),
     "modules.submit_attempt": ("POST", "/attempts/{attempt}/submit", {"trainee"}),
     "modules.review_attempt": ("GET", "/attempts/{attempt}/review", {"trainee", "mentor", "admin"}),
-    "modules.marking_queue": ("GET", "/marking", {"mentor", "admin"}),
+    "modules.marking_queue": ("GET", "/marking", {"mentor", "other_mentor", "admin"}),
     "modules.mark_answer": ("GET", "/answers/{written_answer}/mark", {"mentor", "admin"}),
     "modules.grant_quiz_adjustment": ("GET", "/quizzes/{quiz}/learners/{trainee_id}/adjustment", {"mentor", "admin"}),
     "modules.show_analysis": ("GET", "/admin/quizzes/{quiz}/analysis", ADMIN),
@@ -67,8 +69,8 @@ RULES = {
     "mentoring.cancel_booking": ("POST", "/mentoring/sessions/{booking}/cancel", {"trainee", "mentor"}),
     "mentoring.reschedule_booking": ("GET", "/mentoring/sessions/{booking}/reschedule", {"trainee", "mentor"}),
     "mentoring.edit_notes": ("GET", "/mentoring/sessions/{booking}/notes", {"mentor"}),
-    "mentoring.edit_availability": ("GET", "/mentoring/availability", {"mentor"}),
-    "mentoring.show_week": ("GET", "/mentoring/week", {"mentor"}),
+    "mentoring.edit_availability": ("GET", "/mentoring/availability", {"mentor", "other_mentor"}),
+    "mentoring.show_week": ("GET", "/mentoring/week", {"mentor", "other_mentor"}),
     "mentoring.regenerate_feed": ("POST", "/mentoring/calendar-feed", SIGNED_IN),
     "mentoring.calendar_feed": ("GET", "/mentoring/feed/{feed_token}.ics", EVERYONE),
 }
@@ -88,9 +90,11 @@ def world(app, make_organisation, make_user, make_run, enrol):
         "leader": make_user("leader", home),
         "other_leader": make_user("leader", other),
         "mentor": make_user("mentor"),
+        "other_mentor": make_user("mentor"),
         "admin": make_user("admin"),
     }
     run = make_run(mentors=[people["mentor"]])
+    make_run(mentors=[people["other_mentor"]])
     enrolment = enrol(run, people["trainee"], EnrolmentState.ENROLLED)
     invitation = Invitation(organisation_id=home.id, email="invitee@example.org")
     db.session.add(invitation)
