@@ -2,11 +2,11 @@
 from pathlib import Path
 
 from flask import Flask
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import accounts
 import accounts.views  # noqa: F401  (importing a views module registers its routes)
-import core.notices  # noqa: F401  (its model joins the metadata)
 import courses
 import courses.views  # noqa: F401
 import mentoring
@@ -14,8 +14,9 @@ import mentoring.views  # noqa: F401
 import modules
 import modules.views  # noqa: F401
 import modules.quiz_views  # noqa: F401
+import modules.signoff_views  # noqa: F401
 from accounts.commands import accounts_cli
-from core import timezones, web
+from core import notices, timezones, web
 from core.config import load_config
 from core.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 from core.markdown import render_markdown
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.after_request(web.add_security_headers)
     web.register_error_pages(app)
+    app.context_processor(lambda: {"unread_notice_count": lambda: notices.unread_count(current_user.id)})
     app.jinja_env.filters.update(
         datetime=timezones.format_datetime, date=timezones.format_date, markdown=render_markdown
     )

@@ -358,9 +358,12 @@ class SignOff(db.Model):
         """Only a mentor of the run signs off or returns, and only a request that is waiting."""
         return self.state is SignOffState.REQUESTED and self.is_decided_by_mentor(user)
 
+    def is_overseen_by(self, user) -> bool:
+        """Administrators and the run's mentors: they see the quiz results and may revoke."""
+        return user.is_authenticated and (user.is_admin or self.is_decided_by_mentor(user))
+
     def can_revoke(self, user) -> bool:
-        return self.state is SignOffState.SIGNED_OFF and user.is_authenticated and (
-            user.is_admin or self.is_decided_by_mentor(user))
+        return self.state is SignOffState.SIGNED_OFF and self.is_overseen_by(user)
 
     def can_revise(self, user) -> bool:
         """The trainee answers again once a request is returned or a sign-off revoked."""

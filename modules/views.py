@@ -8,6 +8,7 @@ from core.permissions import require
 from courses.enrolment import module_access
 from modules import bp
 from modules.attempts import standings
+from modules.completion import can_request_sign_off, gather, module_state
 from modules.models import Lesson, Module
 from modules.progress import lesson_progress, next_unread, read_lesson_ids, record_read
 
@@ -25,8 +26,10 @@ def show_module(slug: str):
     module = module_or_404(slug)
     access = module_access(current_user, module)
     read_ids = read_lesson_ids([current_user.id])[current_user.id] if access.counts_progress else set()
+    facts = gather([current_user.id], [module])[current_user.id, module.id] if access.counts_progress else None
     return render_template(
         "modules/show_module.html", module=module, access=access, read_ids=read_ids,
+        state=module_state(facts) if facts else None, can_request_sign_off=facts and can_request_sign_off(facts),
         progress=lesson_progress([lesson.id for lesson in module.lessons], read_ids),
         next_lesson=next_unread(module.lessons, read_ids) if access.can_read else None,
         quiz_standing=standings(current_user.id, [module.quiz])[module.quiz.id]

@@ -9,6 +9,7 @@ from accounts.models import Invitation, OrganisationState
 from core.extensions import db
 from courses.models import EnrolmentState
 from tests.mentoring.helpers import add_world
+from tests.modules.signoff_helpers import add_sign_off_world
 
 # "other_mentor" mentors a different run: they share the mentor's role but none of the trainee's runs.
 ROLES = ["anonymous", "trainee", "other_trainee", "leader", "other_leader", "mentor", "other_mentor", "admin"]
@@ -46,6 +47,15 @@ RULES = {
     "modules.export_analysis": ("GET", "/admin/quizzes/{quiz}/analysis.csv", ADMIN),
     "modules.list_regrades": ("GET", "/admin/quizzes/{quiz}/regrade", ADMIN),
     "modules.regrade": ("POST", "/admin/questions/{question}/regrade", ADMIN),
+    # Sign-off: the trainee asks; the mentors of the trainee's run decide; the trainee's leader follows it.
+    "modules.request_module_sign_off": ("GET", "/modules/appeals-basics/sign-off", {"trainee"}),
+    "modules.sign_off_queue": ("GET", "/sign-offs", {"mentor", "other_mentor", "admin"}),
+    "modules.show_sign_off": ("GET", "/sign-offs/{sign_off}", {"trainee", "leader", "mentor", "admin"}),
+    "modules.decide_sign_off": ("POST", "/sign-offs/{sign_off}/decide", {"mentor"}),
+    "modules.revoke_module_sign_off": ("POST", "/sign-offs/{sign_off}/revoke", {"mentor", "admin"}),
+    "modules.download_evidence": ("GET", "/sign-offs/{sign_off}/versions/1/file", {"trainee", "leader", "mentor", "admin"}),
+    "accounts.list_notices": ("GET", "/notices", SIGNED_IN),
+    "accounts.mark_notices_read": ("POST", "/notices/read", SIGNED_IN),
     "accounts.sign_in": ("GET", "/sign-in", EVERYONE),
     "accounts.sign_out": ("POST", "/sign-out", SIGNED_IN),
     "accounts.register": ("GET", "/register", EVERYONE),
@@ -106,6 +116,7 @@ def world(app, make_organisation, make_user, make_run, enrol):
     attempt, written = awaiting_marking(people["trainee"])
     ids |= {"quiz": attempt.quiz_id, "attempt": attempt.id, "written_answer": written.id,
             "question": written.question_id}
+    ids |= add_sign_off_world(people["trainee"], run)
     return {"people": people, "ids": ids | tokens | add_world(people)}
 
 
