@@ -126,20 +126,26 @@ def quiz_pass_time(grading: str, pass_mark: int, finished: list[tuple[float, dat
 
 
 def gather(user_ids, modules: list[Module]) -> dict[tuple[int, int], ModuleFacts]:
-    """ModuleFacts for each (user id, module id), in five queries whatever the numbers of people and modules."""
+    """ModuleFacts for each (user id, module id), in four queries whatever the numbers of people and modules."""
     user_ids, module_ids = list(dict.fromkeys(user_ids)), [module.id for module in modules]
     if not user_ids or not module_ids:
         return {}
-    lesson_totals = dict(db.session.execute(
-        select(Lesson.module_id, func.count(Lesson.id))
-        .where(Lesson.module_id.in_(module_ids), Lesson.is_retired.is_(False)).group_by(Lesson.module_id)).all())
+    lesson_totals: dict[int, int] = {}
+    quizzes: dict[int, tuple[int, str, int]] = {}
+    for module_id, quiz_id, grading, pass_mark, lesson_count in db.session.execute(
+            select(Module.id, Quiz.id, Quiz.grading, Quiz.pass_mark, func.count(Lesson.id))
+            .outerjoin(Lesson, (Lesson.module_id == Module.id) & Lesson.is_retired.is_(False))
+            .outerjoin(Quiz, Quiz.module_id == Module.id).where(Module.id.in_(module_ids))
+            .group_by(Module.id, Quiz.id, Quiz.grading, Quiz.pass_mark)):
+        lesson_totals[module_id] = lesson_count
+        if quiz_id is not None:
+            quizzes[module_id] = (quiz_id, grading, pass_mark)
     reads = {(user_id, module_id): (count, last) for user_id, module_id, count, last in db.session.execute(
         select(LessonRead.user_id, Lesson.module_id, func.count(LessonRead.id), func.max(LessonRead.read_at))
         .join(Lesson, Lesson.id == LessonRead.lesson_id)
         .where(LessonRead.user_id.in_(user_ids), Lesson.module_id.in_(module_ids), Lesson.is_retired.is_(False))
         .group_by(LessonRead.user_id, Lesson.module_id))}
-    quizzes = {quiz.module_id: quiz for quiz in db.session.scalars(select(Quiz).where(Quiz.module_id.in_(module_ids)))}
-    module_of_quiz = {quiz.id: module_id for module_id, quiz in quizzes.items()}
+    module_of_quiz = {quiz_id: module_id for module_id, (quiz_id, _, _) in quizzes.items()}
     attempted: set[tuple[int, int]] = set()
     finished: dict[tuple[int, int], list[tuple[float, datetime]]] = {}
     if quizzes:
@@ -161,7 +167,7 @@ def gather(user_ids, modules: list[Module]) -> dict[tuple[int, int], ModuleFacts
         for user_id in user_ids:
             key = (user_id, module.id)
             read_count, last_read_at = reads.get(key, (0, None))
-            passed_at = quiz_pass_time(quiz.grading, quiz.pass_mark, finished.get(key, [])) if quiz else None
+            passed_at = quiz_pass_time(quiz[1], quiz[2], finished.get(key, [])) if quiz else None
             sign_off_state, sign_off_changed_at = sign_offs.get(key, (None, None))
             result[key] = ModuleFacts(
                 lessons_total=lesson_totals.get(module.id, 0), lessons_read=read_count, last_read_at=last_read_at,

@@ -72,3 +72,30 @@ def add_sign_off_world(trainee, run) -> dict:
     db.session.add(sign_off)
     db.session.commit()
     return {"sign_off": sign_off.id}
+
+
+def grow_sign_offs(scale: int, trainee, run, members) -> None:
+    """For the query-count test: waiting requests from `members` through `run`, a longer history on the
+    trainee's own request (`scale` more versions, each returned), and `scale` notices for the trainee."""
+    from core.extensions import db
+    from core.notices import notify
+    from modules.models import Module, SignOff, SignOffAction, SignOffEvent, SignOffState, SignOffVersion
+
+    module = db.session.scalar(db.select(Module).where(Module.slug == "appeals-basics"))
+    for member in members:
+        sign_off = SignOff(learner_id=member.id, module_id=module.id, run_id=run.id, state=SignOffState.REQUESTED)
+        sign_off.versions.append(SignOffVersion(number=1, answer="Grounds."))
+        sign_off.events.append(SignOffEvent(actor_id=member.id, action=SignOffAction.REQUESTED, version_number=1))
+        db.session.add(sign_off)
+    own = db.session.scalar(db.select(SignOff).where(SignOff.learner_id == trainee.id)) or SignOff(
+        learner_id=trainee.id, module_id=module.id, run_id=run.id, state=SignOffState.REQUESTED)
+    db.session.add(own)
+    for _ in range(scale):
+        number = len(own.versions) + 1
+        own.versions.append(SignOffVersion(number=number, answer=f"Version {number}."))
+        own.events.append(SignOffEvent(actor_id=trainee.id, action=SignOffAction.RESUBMITTED, version_number=number))
+        own.events.append(SignOffEvent(actor_id=run.mentors[0].id, action=SignOffAction.RETURNED,
+                                       version_number=number, comment="More, please."))
+    for number in range(scale):
+        notify([trainee.id], f"Notice {number}")
+    db.session.commit()

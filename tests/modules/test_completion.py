@@ -115,7 +115,7 @@ def test_gather_reads_the_facts_for_many_people_in_a_fixed_number_of_queries(
 
     with count_queries() as queries:
         found = gather([p.id for p in people], modules)
-    assert len(queries) == 5
+    assert len(queries) == 4
     assert module_state(found[people[0].id, appeals.id]) is ModuleState.AWAITING_SIGN_OFF
     assert module_state(found[people[1].id, appeals.id]) is ModuleState.IN_PROGRESS
     assert found[people[1].id, appeals.id].lessons_read == len(appeals.lessons)
@@ -124,4 +124,4 @@ def test_gather_reads_the_facts_for_many_people_in_a_fixed_number_of_queries(
     many = [make_user() for _ in range(20)]
     with count_queries() as queries:
         gather([p.id for p in people + many], modules)
-    assert len(queries) == 5
+    assert len(queries) == 4
