@@ -113,10 +113,10 @@ def decide_sign_off(sign_off_id: int):
     try:
         version = int(form.version.data or 0)
         if form.decision.data == "sign_off":
-            sign_off_module(sign_off, current_user, version, [field.data for field in form.criterion_fields],
-                            form.comment.data)
+            sign_off_module(sign_off, current_user, version, [field.data or "" for field in form.criterion_fields],
+                            form.comment.data or "")
         else:
-            return_for_revision(sign_off, current_user, version, form.comment.data)
+            return_for_revision(sign_off, current_user, version, form.comment.data or "")
     except SignOffRefusal as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
