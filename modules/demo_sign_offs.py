@@ -42,7 +42,7 @@ def _sign_off(user: User, module, run: Run, mentor: User, steps: list[tuple[Sign
                                 version_number=1, at=at))
     for action, comment in steps:
         at += timedelta(days=1)
-        state = {SignOffAction.SIGNED_OFF: SignOffState.SIGNED_OFF, SignOffAction.RETURNED: SignOffState.RETURNED}[action]
+        state = SignOffState.SIGNED_OFF if action is SignOffAction.SIGNED_OFF else SignOffState.RETURNED
         sign_off.state, sign_off.state_changed_at, sign_off.decided_by_id = state, at, mentor.id
         db.session.add(SignOffEvent(
             sign_off_id=sign_off.id, actor_id=mentor.id, action=action, version_number=1, at=at,

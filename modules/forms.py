@@ -52,7 +52,7 @@ class SignOffRequestForm(FlaskForm):
 
 
 class SignOffDecisionForm(FlaskForm):
-    """Sign off (with a comment against every criterion) or return with feedback; built per module by `decision_form`."""
+    """Sign off (a comment against every criterion) or return with feedback; `decision_form` builds it per module."""
 
     decision = RadioField("Decision", choices=[("sign_off", "Sign off: ready for casework on this topic"),
                                                ("return", "Return for revision")],

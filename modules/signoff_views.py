@@ -94,7 +94,9 @@ def _render_sign_off(sign_off: SignOff, decision=None, revocation=None, status=2
         decision = decision_form(module.criteria, version=sign_off.latest_version.number)
     if revocation is None and sign_off.can_revoke(current_user):
         revocation = RevokeSignOffForm(formdata=None)
-    quiz_standing = standings(sign_off.learner_id, [module.quiz])[module.quiz.id] if sign_off.is_overseen_by(current_user) and module.quiz else None
+    quiz_standing = None
+    if sign_off.is_overseen_by(current_user) and module.quiz:
+        quiz_standing = standings(sign_off.learner_id, [module.quiz])[module.quiz.id]
     # Session notes are between the trainee and a mentor: the run's mentors see them here, nobody else.
     notes = module_notes(sign_off.learner_id, module.id) if sign_off.is_decided_by_mentor(current_user) else []
     return render_template("modules/signoff/show_sign_off.html", sign_off=sign_off, module=module,

@@ -172,7 +172,8 @@ def _tell_everyone(sign_off: SignOff, actor: User, action: SignOffAction, commen
     summary = _TOLD_WHAT[action].format(learner=sign_off.learner.display_name, actor=actor.display_name,
                                         module=sign_off.module.title)
     recipients = [person for person in people_to_tell(sign_off) if person.id != actor.id and person.is_active]
-    notify([person.id for person in recipients], summary + ".", url_for("modules.show_sign_off", sign_off_id=sign_off.id))
+    notify([person.id for person in recipients], summary + ".",
+           url_for("modules.show_sign_off", sign_off_id=sign_off.id))
     link = absolute_url("modules.show_sign_off", sign_off_id=sign_off.id)
     for person in recipients:
         # Feedback is for the trainee and mentors; a leader learns the step and, for a revocation, its reason.

@@ -93,7 +93,8 @@ def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries,
     db.session.commit()
     url = url.format(organisation=organisation.id, run=first_run.id, quiz=attempt.quiz_id, attempt=attempt.id,
                      in_progress=in_progress.id, mentor=people["mentor"].id,
-                     sign_off=db.session.scalar(db.select(SignOff.id).where(SignOff.learner_id == people["trainee"].id)))
+                     sign_off=db.session.scalar(db.select(SignOff.id).where(
+                         SignOff.learner_id == people["trainee"].id)))
     if role != "anonymous":
         login_as(people[role])
     small = _count(client, count_queries, url)
