@@ -9,6 +9,7 @@ import accounts.views  # noqa: F401  (importing a views module registers its rou
 import core.notices  # noqa: F401  (its model joins the metadata)
 import courses
 import courses.views  # noqa: F401
+import courses.matrix_views  # noqa: F401
 import mentoring
 import mentoring.views  # noqa: F401
 import modules
