@@ -126,7 +126,7 @@ class MatrixFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    run = SelectField("Course run", default="", description="Only the members enrolled in it, and its modules.")
+    run = SelectField("Course run", default="")
     state = SelectField("Members with a module that is", default="",
                         choices=[("", "Any state")] + [(state.name, state.value) for state in ModuleState])
     submit = SubmitField("Show")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from accounts.models import Organisation, User
 from core.extensions import db
 from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run
-from modules.completion import ModuleState, gather, module_state, state_date
+from modules.completion import ModuleFacts, ModuleState, gather, module_state, state_date
 from modules.models import Module
 
 #: one page holds an organisation of 300 (the largest the issue plans for) with room to spare
@@ -103,9 +103,7 @@ def build_matrix(organisation: Organisation, run: Run | None = None, state: Modu
     members = db.session.scalars(_members_query(organisation, run)).all()
     modules = _modules(organisation, run)
     facts = gather([member.id for member in members], modules)
-    rows = [Row(member, [Cell(module_state(facts[member.id, module.id]), state_date(facts[member.id, module.id]))
-                         for module in modules])
-            for member in members]
+    rows = [Row(member, [_cell(facts[member.id, module.id]) for module in modules]) for member in members]
     if state is not None:
         rows = [row for row in rows if any(cell.state is state for cell in row.cells)]
     totals = []
@@ -118,6 +116,10 @@ def build_matrix(organisation: Organisation, run: Run | None = None, state: Modu
     return Matrix(organisation=organisation, run=run, state=state, modules=modules,
                   rows=rows[(page - 1) * per_page:page * per_page], totals=totals,
                   page=page, pages=pages, member_count=len(rows))
+
+
+def _cell(facts: ModuleFacts) -> Cell:
+    return Cell(module_state(facts), state_date(facts))
 
 
 def _members_query(organisation: Organisation, run: Run | None):

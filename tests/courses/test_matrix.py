@@ -1,7 +1,6 @@
 """The team competency matrix: its rules as plain functions first, then the pages and the CSV export."""
 import csv
 import io
-from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,21 +11,11 @@ from core.extensions import db
 from courses.matrix import build_matrix, matrix_csv
 from courses.models import Enrolment, EnrolmentState
 from modules.completion import ModuleState
-from modules.models import LessonRead, Module, SignOff, SignOffState
+from modules.models import LessonRead, SignOff, SignOffState
 from tests.conftest import TEST_PASSWORD_HASH
+from tests.courses.matrix_helpers import LATE_JUNE, add_team, module_named
 
 LONDON = ZoneInfo("Europe/London")
-#: 23:30 UTC on 30 June is already 1 July in London
-LATE_JUNE = datetime(2025, 6, 30, 23, 30, tzinfo=timezone.utc)
-
-
-def _module(slug):
-    return db.session.scalar(db.select(Module).where(Module.slug == slug))
-
-
-def _sign_off(user, state, at=LATE_JUNE, slug="appeals-basics"):
-    db.session.add(SignOff(learner_id=user.id, module_id=_module(slug).id, state=state, state_changed_at=at))
-    db.session.commit()
 
 
 def _states(matrix):
@@ -35,29 +24,7 @@ def _states(matrix):
 
 @pytest.fixture
 def team(make_organisation, make_user, make_run, enrol, finish_module):
-    """A project on the two-week programme: one member at each step of Appeals basics (which needs sign-off)."""
-    organisation = make_organisation()
-    run = make_run(course_slug="two-week-programme")
-    names = ["Ada Signed", "Ben Passed", "Cat Fresh", "Dan Reading", "Eve Revoked"]
-    people = {name.split()[0].lower(): make_user("trainee", organisation, name=name) for name in names}
-    people["leader"] = make_user("leader", organisation, name="Lee Leader")
-    for person in people.values():
-        enrol(run, person)
-    finish_module(people["ada"])
-    _sign_off(people["ada"], SignOffState.SIGNED_OFF)
-    finish_module(people["ben"])
-    finish_module(people["eve"])
-    _sign_off(people["eve"], SignOffState.REVOKED)
-    finish_module(people["ada"], "evidence-basics")
-    first_lesson = _module("appeals-basics").lessons[0]
-    db.session.add(LessonRead(user_id=people["dan"].id, lesson_id=first_lesson.id, read_at=LATE_JUNE))
-    # Not rows: a mentor and an administrator who belong to the project, a deactivated trainee, another project.
-    make_user("mentor", organisation, name="Mo Mentor")
-    make_user("admin", organisation, name="Al Admin")
-    make_user("trainee", organisation, name="Ina Inactive", is_active_account=False)
-    enrol(run, make_user("trainee", make_organisation(), name="Oz Other"))
-    db.session.commit()
-    return {"organisation": organisation, "run": run, **people}
+    return add_team(make_organisation, make_user, make_run, enrol, finish_module)
 
 
 def test_rows_are_the_active_learners_by_name_and_columns_the_modules_in_course_order(team):
@@ -237,8 +204,8 @@ def test_the_organisation_page_links_to_the_matrix(client, login_as, team):
 
 def _add_members(organisation, run, count, start):
     """`count` trainees enrolled on `run`, in bulk: every third has read a lesson, every fifth is signed off."""
-    lesson = _module("appeals-basics").lessons[0]
-    appeals = _module("appeals-basics")
+    lesson = module_named("appeals-basics").lessons[0]
+    appeals = module_named("appeals-basics")
     rows = [{"email": f"bulk{start + n}@example.org", "display_name": f"Bulk {start + n:04}",
              "password_hash": TEST_PASSWORD_HASH, "is_trainee": True, "organisation_id": organisation.id}
             for n in range(count)]
