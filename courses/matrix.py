@@ -160,7 +160,7 @@ def _modules(organisation: Organisation, run: Run | None) -> list[Module]:
 
 
 def matrix_csv(matrix: Matrix, zone: ZoneInfo) -> str:
-    """Name, e-mail, then each module's state and date (ISO, in `zone`), one line per member on the page.
+    """Name, e-mail, then each module's state and date (ISO, in `zone`), one line per row of `matrix`.
 
     Text a spreadsheet would run as a formula (a name such as "=HYPERLINK(...)")
     is prefixed with a quote, so it is shown, never executed.

@@ -236,3 +236,19 @@ def test_the_matrix_runs_the_same_statements_for_3_members_and_for_300(client, l
     assert response.status_code == 200
     assert response.get_data(as_text=True).count('<th scope="row">') == 300 + 1, "the totals row has a row header too"
     assert len(large) == len(small) == 10
+
+
+def test_a_matrix_of_several_pages_links_to_each_keeping_the_filters(app, team):
+    from flask import render_template
+    from flask_login import login_user
+
+    from courses.forms import MatrixFilterForm
+
+    matrix = build_matrix(team["organisation"], state=ModuleState.NOT_STARTED, page=2, per_page=4)
+    with app.test_request_context():
+        login_user(team["leader"])
+        html = render_template("courses/show_matrix.html", matrix=matrix, states=list(ModuleState),
+                               form=MatrixFilterForm({}, []))
+
+    assert "page 2 of 2" in html
+    assert f'href="/organisations/{team["organisation"].id}/matrix?page=1&amp;state=NOT_STARTED"' in html
