@@ -9,6 +9,7 @@ import accounts
 import accounts.views  # noqa: F401  (importing a views module registers its routes)
 import courses
 import courses.views  # noqa: F401
+import courses.matrix_views  # noqa: F401
 import mentoring
 import mentoring.views  # noqa: F401
 import modules

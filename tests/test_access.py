@@ -31,6 +31,10 @@ RULES = {
     "courses.list_runs": ("GET", "/admin/runs", ADMIN),
     "courses.create_run": ("GET", "/admin/runs/new", ADMIN),
     "courses.edit_run": ("GET", "/admin/runs/{run}/edit", ADMIN),
+    # The competency matrix: the organisation's own leaders and administrators; the list of matrices: administrators.
+    "courses.show_matrix": ("GET", "/organisations/{organisation}/matrix", {"leader", "admin"}),
+    "courses.export_matrix": ("GET", "/organisations/{organisation}/matrix.csv", {"leader", "admin"}),
+    "courses.list_matrices": ("GET", "/admin/matrix", ADMIN),
     "modules.show_module": ("GET", "/modules/appeals-basics", EVERYONE),
     "modules.show_lesson": ("GET", "/modules/appeals-basics/lessons/01-routes",
                             {"trainee", "mentor", "other_mentor", "admin"}),

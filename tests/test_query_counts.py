@@ -56,6 +56,8 @@ def _count(client, count_queries, url):
     ("admin", "/admin/runs"),
     ("admin", "/admin/users"),
     ("leader", "/organisations/{organisation}"),
+    ("leader", "/organisations/{organisation}/matrix"),
+    ("admin", "/admin/matrix"),
     ("mentor", "/runs/{run}"),
     ("trainee", "/modules/appeals-basics/quiz"),
     ("trainee", "/attempts/{in_progress}?page=1"),
