@@ -1,6 +1,7 @@
 """Certificates: awarded once a run is complete, printed as a PDF, verified in public, reissued and revoked."""
 import io
 import re
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -328,3 +329,24 @@ def test_admins_search_by_name_or_code(client, login_as, make_user, completed):
     partial = certificate.code.replace("-", "")[2:9].lower()
     assert certificate.code in client.get("/admin/certificates", query_string={"q": partial}).text
     assert certificate.code not in client.get("/admin/certificates", query_string={"q": "nobody"}).text
+
+
+def test_concurrent_awards_make_one_certificate(app, completed):
+    """Two requests completing the run at once (two tabs): the trainee's row lock lets only one award."""
+    trainee_id, module_id = completed["trainee"].id, completed["module"].id
+    start, results = threading.Barrier(2), []
+
+    def award():
+        with app.test_request_context():
+            start.wait()
+            results.append(len(ops.award_if_complete(trainee_id, [module_id])))
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=award) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == [0, 1]
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 1
