@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 from accounts.models import Invitation, Organisation, OrganisationState, User
 from core.db import utcnow
 from core.extensions import db
+from courses.certificates import certificates_of
 from courses.enrolment import seats_taken
 from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run, run_mentors
 from mentoring.dashboard import section as mentoring_section
@@ -43,7 +44,8 @@ def learner_section(user: User) -> dict:
                      "progress": combined(m["progress"] for m in modules),
                      "is_complete": is_run_complete([facts[user.id, cm.module_id] for cm in run.course.course_modules])})
     return {"runs": runs, "quizzes": standings_by_module(user.id, {cm.module_id for item in runs
-                                                                   for cm in item["run"].course.course_modules})}
+                                                                   for cm in item["run"].course.course_modules}),
+            "certificates": certificates_of(user.id)}
 
 
 def leader_section(user: User) -> dict:

@@ -230,3 +230,28 @@ class Certificate(db.Model):
 
     learner: Mapped["User"] = relationship(foreign_keys=[learner_id])  # noqa: F821
     run: Mapped[Run] = relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def needs_reissue(self) -> bool:
+        """The trainee's name has changed since this version was printed (and it still stands)."""
+        return not self.is_revoked and self.name != self.learner.display_name
+
+    def can_download(self, user) -> bool:
+        """The trainee, their organisation's leader and administrators."""
+        return user.is_authenticated and (
+            user.id == self.learner_id or user.is_admin
+            or (user.is_leader and user.organisation_id is not None
+                and user.organisation_id == self.learner.organisation_id))
+
+    def can_reissue(self, user) -> bool:
+        """The trainee or an administrator asks for a new version; `reissue()` refuses when nothing changed."""
+        return user.is_authenticated and (user.id == self.learner_id or user.is_admin)
+
+    @staticmethod
+    def can_manage(user) -> bool:
+        """Administrators list, search and revoke certificates."""
+        return user.is_authenticated and user.is_admin

@@ -6,8 +6,10 @@ so nobody can add a page without deciding who may use it.
 import pytest
 
 from accounts.models import Invitation, OrganisationState
+from core.db import utcnow
 from core.extensions import db
-from courses.models import EnrolmentState
+from courses.certificates import new_code
+from courses.models import Certificate, EnrolmentState
 from tests.mentoring.helpers import add_world
 from tests.modules.signoff_helpers import add_sign_off_world
 
@@ -35,6 +37,13 @@ RULES = {
     "courses.show_matrix": ("GET", "/organisations/{organisation}/matrix", {"leader", "admin"}),
     "courses.export_matrix": ("GET", "/organisations/{organisation}/matrix.csv", {"leader", "admin"}),
     "courses.list_matrices": ("GET", "/admin/matrix", ADMIN),
+    # Certificates: the trainee's own, their leader sees it, administrators manage; verification is public.
+    "courses.download_certificate": ("GET", "/certificates/{certificate}.pdf", {"trainee", "leader", "admin"}),
+    "courses.reissue_certificate": ("POST", "/certificates/{certificate}/reissue", {"trainee", "admin"}),
+    "courses.verify_form": ("GET", "/verify", EVERYONE),
+    "courses.verify_certificate": ("GET", "/verify/{certificate_code}", EVERYONE),
+    "courses.list_certificates": ("GET", "/admin/certificates", ADMIN),
+    "courses.revoke_certificate": ("GET", "/admin/certificates/{certificate}/revoke", ADMIN),
     "modules.show_module": ("GET", "/modules/appeals-basics", EVERYONE),
     "modules.show_lesson": ("GET", "/modules/appeals-basics/lessons/01-routes",
                             {"trainee", "mentor", "other_mentor", "admin"}),
@@ -111,12 +120,15 @@ def world(app, make_organisation, make_user, make_run, enrol):
     make_run(mentors=[people["other_mentor"]])
     enrolment = enrol(run, people["trainee"], EnrolmentState.ENROLLED)
     invitation = Invitation(organisation_id=home.id, email="invitee@example.org")
-    db.session.add(invitation)
+    certificate = Certificate(code=new_code(), learner_id=people["trainee"].id, run_id=run.id,
+                              name=people["trainee"].display_name, completed_at=utcnow())
+    db.session.add_all([invitation, certificate])
     db.session.commit()
     with app.test_request_context():
         tokens = {"reset_token": password_token(people["trainee"]), "invitation_token": invitation_token(invitation)}
     ids = {"run": run.id, "enrolment": enrolment.id, "organisation": home.id, "invitation": invitation.id,
-           "pending_organisation": pending.id, "trainee_id": people["trainee"].id}
+           "pending_organisation": pending.id, "trainee_id": people["trainee"].id,
+           "certificate": certificate.id, "certificate_code": certificate.code}
     attempt, written = awaiting_marking(people["trainee"])
     ids |= {"quiz": attempt.quiz_id, "attempt": attempt.id, "written_answer": written.id,
             "question": written.question_id}
