@@ -19,6 +19,7 @@ from core.db import lock_for_update, utcnow
 from core.extensions import db
 from core.mail import queue_mail
 from core.notices import notify
+from courses import certificates
 from courses.models import CourseModule, Enrolment, EnrolmentState, Run, run_mentors
 from modules import evidence
 from modules.completion import ModuleFacts, can_request_sign_off, gather
@@ -115,6 +116,7 @@ def sign_off_module(sign_off: SignOff, by: User, version_number: int, criteria_c
     _record(sign_off, by, SignOffAction.SIGNED_OFF, now, version=version_number, comment=comment.strip(),
             criteria_comments=[{"criterion": criterion, "comment": text.strip()}
                                for criterion, text in zip(criteria, criteria_comments)])
+    certificates.award_if_complete(sign_off.learner_id, [sign_off.module_id], now)
 
 
 def return_for_revision(sign_off: SignOff, by: User, version_number: int, feedback: str,
@@ -137,6 +139,8 @@ def revoke_sign_off(sign_off: SignOff, by: User, reason: str, now: datetime | No
         raise SignOffRefusal("Give the reason for revoking.")
     sign_off.state, sign_off.state_changed_at = SignOffState.REVOKED, now
     _record(sign_off, by, SignOffAction.REVOKED, now, version=sign_off.latest_version.number, comment=reason.strip())
+    certificates.revoke_for_module(sign_off.learner_id, sign_off.module_id, by,
+                                   f"The sign-off on {sign_off.module.title} was revoked: {reason.strip()}")
 
 
 _TOLD_WHAT = {

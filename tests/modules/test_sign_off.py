@@ -226,3 +226,22 @@ def test_the_queue_is_oldest_first_and_only_the_mentors_runs(
     positions = [page.index(name + "<") for name in names]
     assert positions == sorted(positions)
     assert outsider.display_name + "<" not in page
+
+
+def test_signing_off_the_last_module_awards_the_certificate_and_revoking_withdraws_it(client, login_as, cycle):
+    from courses.models import Certificate
+
+    login_as(cycle["trainee"])
+    post_request(client)
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
+    login_as(cycle["mentor"])
+    post_decision(client, _only_sign_off(), "sign_off")
+    certificate = db.session.scalars(db.select(Certificate)).one()
+    assert certificate.learner_id == cycle["trainee"].id and certificate.run_id == cycle["run"].id
+    assert certificate.revoked_at is None
+    client.post(f"/sign-offs/{_only_sign_off().id}/revoke", data={"reason": "Not ready for live casework."})
+    db.session.refresh(certificate)
+    assert certificate.revoked_at is not None and "Not ready for live casework." in certificate.revoke_reason
+    login_as(cycle["trainee"])
+    assert client.get(f"/verify/{certificate.code}").status_code == 200
+    assert b"revoked" in client.get(f"/verify/{certificate.code}").data.lower()
