@@ -60,6 +60,15 @@ class Organisation(db.Model):
             user.is_admin or (user.is_leader and user.organisation_id == self.id)
         )
 
+    def can_view_matrix(self, user) -> bool:
+        """Those who manage the organisation (its leaders, administrators) see its members' competency matrix."""
+        return self.can_manage(user)
+
+    @staticmethod
+    def can_list_matrices(user) -> bool:
+        """Only administrators see every organisation, so only they pick among the matrices."""
+        return user.is_authenticated and user.is_admin
+
     def can_enrol_members(self, user) -> bool:
         """Leaders enrol their members only once an administrator has approved the organisation."""
         return self.is_approved and self.can_manage(user)

@@ -7,6 +7,7 @@ from accounts import operations as ops
 from accounts.forms import (AcceptInvitationForm, CreateMentorForm, ForgotPasswordForm, InviteForm,
                             ProfileForm, RegisterForm, SetPasswordForm, SignInForm, UserRolesForm)
 from accounts.models import Invitation, Nation, Organisation, OrganisationState, User
+from core import notices
 from core.db import utcnow
 from core.extensions import db, limiter, login_manager
 from core.forms import ActionForm
@@ -264,3 +265,19 @@ def create_mentor():
               "success")
         return redirect(url_for("accounts.list_users"))
     return render_template("accounts/create_mentor.html", form=form)
+
+
+@bp.route("/notices")
+@login_required
+def list_notices():
+    page = db.paginate(notices.notices_of(current_user.id), per_page=25)
+    return render_template("accounts/list_notices.html", page=page, form=ActionForm())
+
+
+@bp.route("/notices/read", methods=["POST"])
+@login_required
+def mark_notices_read():
+    if ActionForm().validate_on_submit():
+        notices.mark_all_read(current_user.id)
+        db.session.commit()
+    return redirect(url_for("accounts.list_notices"))

@@ -4,8 +4,8 @@
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/bench .venv/bin/python -m bench.pages
 
 Prints, per page, the median and 95th-percentile time over REQUESTS requests and the
-number of SQL statements one request runs. The database must be empty (it is migrated
-and filled here).
+number of SQL statements one request runs (the competency matrix is that of a project of
+300 members). The database must be empty (it is migrated and filled here).
 """
 import os
 import statistics
@@ -32,6 +32,8 @@ from modules.models import Lesson, LessonRead
 ROOT = Path(__file__).parent.parent
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
 ORGANISATIONS, MEMBERS_EACH, RUNS = 30, 10, 40
+#: the competency matrix is timed on one large project of this many members
+MATRIX_MEMBERS = 300
 
 
 def seed() -> dict:
@@ -73,8 +75,28 @@ def seed() -> dict:
             db.session.add(LessonRead(user_id=user.id, lesson_id=lesson.id, read_at=utcnow()))
     db.session.commit()
     seed_mentoring(mentor, users)
+    large_leader = seed_large_organisation(runs, lessons, password_hash)
     return {"trainee": trainee.id, "leader": leader.id, "mentor": mentor.id, "admin": admin.id,
-            "organisation": leader.organisation_id, "run": runs[0].id}
+            "organisation": leader.organisation_id, "run": runs[0].id,
+            "large_leader": large_leader.id, "large_organisation": large_leader.organisation_id}
+
+
+def seed_large_organisation(runs: list[Run], lessons: list[Lesson], password_hash: str) -> User:
+    """A project of MATRIX_MEMBERS members on three runs, each having read some lessons; returns its leader."""
+    organisation = Organisation(name="Bench large project", institution="University", nation=Nation.ENGLAND_AND_WALES,
+                                state=OrganisationState.APPROVED)
+    members = [User(email=f"large-{number}@bench.example.org", display_name=f"Large member {number:03}",
+                    is_trainee=True, is_leader=number == 0, organisation=organisation, password_hash=password_hash)
+               for number in range(MATRIX_MEMBERS)]
+    db.session.add_all(members)
+    db.session.flush()
+    for index, member in enumerate(members):
+        db.session.add_all(Enrolment(run_id=run.id, user_id=member.id, state=EnrolmentState.ENROLLED)
+                           for run in runs[:3])
+        db.session.add_all(LessonRead(user_id=member.id, lesson_id=lesson.id, read_at=utcnow())
+                           for lesson in lessons[index % 4::4])
+    db.session.commit()
+    return members[0]
 
 
 def seed_mentoring(mentor: User, learners: list[User]) -> None:
@@ -107,6 +129,8 @@ def measure(app, ids):
         ("trainee", "/modules/appeals-law/lessons/01-routes-and-leave"),
         ("leader", "/dashboard"),
         ("leader", f"/organisations/{ids['organisation']}"),
+        ("large_leader", f"/organisations/{ids['large_organisation']}/matrix"),
+        ("large_leader", f"/organisations/{ids['large_organisation']}/matrix.csv"),
         ("mentor", f"/runs/{ids['run']}"),
         ("admin", "/dashboard"),
         ("admin", "/admin/users"),
@@ -115,7 +139,7 @@ def measure(app, ids):
         ("mentor", "/mentoring/sessions"),
         ("mentor", "/mentoring/week"),
     ]
-    print(f"{'page':<48} {'role':<10} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    print(f"{'page':<48} {'role':<12} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for role, url in pages:
         client = app.test_client()
         if role != "anonymous":
@@ -135,7 +159,7 @@ def measure(app, ids):
             client.get(url)
             timings.append((clock.perf_counter() - started) * 1000)
         p95 = statistics.quantiles(timings, n=20)[-1]
-        print(f"{url:<48} {role:<10} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(statements):>8}")
+        print(f"{url:<48} {role:<12} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(statements):>8}")
 
 
 def main():
@@ -144,7 +168,8 @@ def main():
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         ids = seed()
-    print(f"{ORGANISATIONS} organisations, {ORGANISATIONS * MEMBERS_EACH} members, {RUNS} runs; "
+    print(f"{ORGANISATIONS} organisations, {ORGANISATIONS * MEMBERS_EACH} members, {RUNS} runs, "
+          f"and a project of {MATRIX_MEMBERS} members for the matrix; "
           f"{REQUESTS} requests per page on {url.split(':')[0]}")
     measure(app, ids)
 

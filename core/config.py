@@ -65,6 +65,8 @@ def load_config(instance_path: Path) -> dict:
             "MAIL_DEFAULT_SENDER", "Casework Academy <no-reply@casework-academy.local>"
         ),
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", str(instance_path / "outbox")),
+        #: sign-off evidence files; outside static/, served only through permission-checked views
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
         "BASE_URL": os.environ.get("BASE_URL", ""),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "SESSION_COOKIE_HTTPONLY": True,

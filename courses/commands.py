@@ -7,12 +7,16 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from core.extensions import db
+from courses.certificates import award_if_complete
 from courses.curriculum import apply_curriculum, find_key_conflicts, read_curriculum
+from courses.models import CourseModule, Enrolment, EnrolmentState
 
 content_cli = click.Group("content", help="Validate and load the curriculum files.")
 demo_cli = click.Group("demo", help="Demonstration data.")
+certificates_cli = click.Group("certificates", help="Course certificates.")
 
 
 def _content_root(path: str | None) -> Path:
@@ -80,3 +84,19 @@ def load_demo():
             click.echo(f"Their password (shown once; set DEMO_PASSWORD to choose one): {password}")
     else:
         click.echo("Demo data is already loaded; nothing changed.")
+
+
+@certificates_cli.command("award")
+@with_appcontext
+def award_certificates():
+    """Award the certificates everybody has earned and not yet received (idempotent; one transaction per person)."""
+    module_ids = db.session.scalars(select(CourseModule.module_id).distinct()).all()
+    learner_ids = db.session.scalars(select(Enrolment.user_id).where(Enrolment.state == EnrolmentState.ENROLLED)
+                                     .distinct().order_by(Enrolment.user_id)).all()
+    awarded = 0
+    # E-mailed links need a host; outside a request it is BASE_URL (set it in production).
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"] or "http://127.0.0.1:5000"):
+        for learner_id in learner_ids:
+            awarded += len(award_if_complete(learner_id, module_ids))
+            db.session.commit()
+    click.echo(f"Awarded {awarded} certificate(s).")

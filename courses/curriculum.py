@@ -24,7 +24,8 @@ QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
 MODULE_KEYS = {"title", "summary", "jurisdictions", "outcomes", "lessons", "sign_off", "resources", "sources"}
 QUIZ_KEYS = {"title", "pass_mark", "attempts", "grading", "time_limit_minutes", "draw", "shuffle",
              "feedback", "show_answers", "questions"}
-COURSE_KEYS = {"slug", "title", "format", "summary", "audience", "modules", "weeks", "schedule", "check_ins"}
+COURSE_KEYS = {"slug", "title", "format", "summary", "audience", "modules", "weeks", "schedule", "check_ins",
+               "certificate_valid_years"}
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,7 @@ class _Reader:
             "slug": slug, "title": fields.text("title"), "format": course_format,
             "summary": fields.text("summary"), "audience": fields.text("audience", required=False),
             "position": position, "weeks": None, "check_in_weeks": [],
+            "certificate_valid_years": fields.integer("certificate_valid_years", 1, 20),
         }
         modules = fields.text_list("modules", required=course_format.is_workshop, minimum=1 if course_format.is_workshop else 0)
         weeks_by_module: dict[str, int] = {}

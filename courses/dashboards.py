@@ -5,10 +5,12 @@ from sqlalchemy.orm import selectinload
 from accounts.models import Invitation, Organisation, OrganisationState, User
 from core.db import utcnow
 from core.extensions import db
+from courses.certificates import certificates_of
 from courses.enrolment import seats_taken
 from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run, run_mentors
 from mentoring.dashboard import section as mentoring_section
 from modules.attempts import standings_by_module
+from modules.completion import can_request_sign_off, gather, is_run_complete, module_state
 from modules.models import Module
 from modules.progress import combined, lesson_progress, next_unread, read_lesson_ids
 
@@ -23,21 +25,27 @@ def learner_section(user: User) -> dict:
                  .selectinload(CourseModule.module).selectinload(Module.lessons))
     ).all()
     read_ids = read_lesson_ids([user.id])[user.id]
+    all_modules = {cm.module_id: cm.module for enrolment in enrolments for cm in enrolment.run.course.course_modules}
+    facts = gather([user.id], list(all_modules.values()))
     now = utcnow()
     runs = []
     for enrolment in enrolments:
         run = enrolment.run
         modules = [
             {"module": cm.module, "released": run.is_released(cm.week, now), "opens_at": run.release_at(cm.week),
-             "progress": lesson_progress([lesson.id for lesson in cm.module.lessons], read_ids)}
+             "progress": lesson_progress([lesson.id for lesson in cm.module.lessons], read_ids),
+             "state": module_state(facts[user.id, cm.module_id]),
+             "can_request_sign_off": can_request_sign_off(facts[user.id, cm.module_id])}
             for cm in run.course.course_modules
         ]
         released = [m for m in modules if m["released"]]
         next_lesson = next(filter(None, (next_unread(m["module"].lessons, read_ids) for m in released)), None)
         runs.append({"enrolment": enrolment, "run": run, "modules": modules, "next_lesson": next_lesson,
-                     "progress": combined(m["progress"] for m in modules)})
+                     "progress": combined(m["progress"] for m in modules),
+                     "is_complete": is_run_complete([facts[user.id, cm.module_id] for cm in run.course.course_modules])})
     return {"runs": runs, "quizzes": standings_by_module(user.id, {cm.module_id for item in runs
-                                                                   for cm in item["run"].course.course_modules})}
+                                                                   for cm in item["run"].course.course_modules}),
+            "certificates": certificates_of(user.id)}
 
 
 def leader_section(user: User) -> dict:

@@ -10,6 +10,7 @@ from core.timezones import local_to_utc
 from courses.models import Course, CourseFormat, Enrolment, EnrolmentState, Run
 from mentoring.demo import load_mentoring_demo
 from modules.demo import load_demo_attempts
+from modules.demo_sign_offs import load_demo_sign_offs
 from modules.progress import record_read
 
 ORGANISATION = "Northtown University Innocence Project"
@@ -79,11 +80,15 @@ def load_demo_data(password: str, reset_passwords: bool) -> list[str]:
 
     today = utcnow().date()
     workshop = _run(half_day, today + timedelta(days=21), (time(9, 30), time(13, 0)), people["mentor@example.org"])
+    # Held last week, so its modules are open: the sign-off and certificate demo happens here.
+    full_day = _run(_course(CourseFormat.FULL_DAY), today - timedelta(days=7), (time(9, 30), time(16, 30)),
+                    people["mentor@example.org"])
     # Started long enough ago that every week's module is released: the demo trainee can take every quiz.
     programme = _run(multi_week, today - timedelta(weeks=(multi_week.weeks or 1) - 1, days=3), None,
                      people["mentor@example.org"])
     for run, emails in ((programme, ["trainee@example.org", "trainee2@example.org", "trainee3@example.org"]),
-                        (workshop, ["trainee2@example.org", "leader@example.org"])):
+                        (workshop, ["trainee2@example.org", "leader@example.org"]),
+                        (full_day, ["trainee@example.org", "trainee2@example.org", "trainee3@example.org"])):
         for email in emails:
             user = people[email]
             if db.session.scalar(select(Enrolment.id).where(Enrolment.run_id == run.id,
@@ -97,4 +102,5 @@ def load_demo_data(password: str, reset_passwords: bool) -> list[str]:
     load_mentoring_demo(people, first_module)
     db.session.flush()
     load_demo_attempts()
+    load_demo_sign_offs(people, full_day)
     return created

@@ -20,6 +20,7 @@ from core import audit
 from core.db import lock_for_update, utcnow
 from core.extensions import db
 from core.mail import queue_mail
+from courses.certificates import award_if_complete
 from modules.grading import attempts_left, deadline, draw_paper, is_passed, quiz_grade, totals
 from modules.models import (Attempt, AttemptAnswer, AttemptState, Question, Quiz, QuizAdjustment, Regrade)
 from modules.question_types import QUESTION_TYPES
@@ -180,7 +181,15 @@ def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
     attempt.move_to(AttemptState.AWAITING_MARKING if attempt.score is None else AttemptState.GRADED)
     db.session.flush()
     audit.record(attempt.user, "quiz.submit", attempt, f"grade {attempt.grade}")
+    _award_if_passing(attempt)
     return attempt
+
+
+def _award_if_passing(attempt: Attempt) -> None:
+    """A finished attempt can complete the module (and a run) only if its own grade passes: a failing
+    grade cannot turn the quiz's grade (highest, latest, first or average) from a fail into a pass."""
+    if attempt.is_finished and is_passed(attempt.grade, attempt.quiz.pass_mark):
+        award_if_complete(attempt.user_id, [attempt.quiz.module_id])
 
 
 def close_if_overdue(attempt: Attempt, now: datetime) -> bool:
@@ -208,6 +217,7 @@ def mark(row: AttemptAnswer, score: float, comment: str, by: User, now: datetime
                    render_template("modules/email/marked.txt", attempt=attempt,
                                    link=absolute_url("modules.review_attempt", attempt_id=attempt.id)))
     db.session.flush()
+    _award_if_passing(attempt)
 
 
 def grant_adjustment(quiz: Quiz, trainee: User, extra_minutes: int, extra_attempts: int, by: User) -> QuizAdjustment:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from accounts.models import User
 from core.extensions import db
-from modules.attempts import start_attempt, submit
+from modules.attempts import standings, start_attempt, submit
 from modules.grading import draw_paper
 from modules.models import Attempt, Quiz
 
@@ -38,12 +38,12 @@ def sample_answer(question, order: list[str], rng: random.Random, right: bool, w
     return written
 
 
-def _seed_with_written(quiz: Quiz) -> int:
-    """A seed whose paper includes a written question, so the marking queue has something in it."""
+def _seed_with_written(quiz: Quiz, wanted: bool = True) -> int:
+    """A seed whose paper includes a written question (so the marking queue has something in it), or none."""
     written = {question.id for question in quiz.questions if question.type == "written"}
     return next((seed for seed in range(1, 500)
-                 if written & {drawn.question_id for drawn in draw_paper(quiz.questions, quiz.draw, quiz.shuffle,
-                                                                          seed)}), 1)
+                 if bool(written & {drawn.question_id for drawn in draw_paper(quiz.questions, quiz.draw, quiz.shuffle,
+                                                                               seed)}) is wanted), 1)
 
 
 def load_demo_attempts() -> None:
@@ -65,3 +65,14 @@ def load_demo_attempts() -> None:
                     continue
                 row.answer = sample_answer(row.question, row.option_order, rng, rng.random() < skill)
             submit(attempt)
+
+
+def pass_quiz(user: User, quiz: Quiz) -> None:
+    """A fully right, automatically graded attempt (a paper without written questions), unless already passed."""
+    if standings(user.id, [quiz])[quiz.id].is_passed:
+        return
+    attempt = start_attempt(quiz, user, seed=_seed_with_written(quiz, wanted=False))
+    rng = random.Random(f"{user.email}:{quiz.id}")
+    for row in attempt.answers:
+        row.answer = sample_answer(row.question, row.option_order, rng, right=True)
+    submit(attempt)

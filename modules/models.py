@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, utcnow
@@ -302,3 +302,137 @@ class Regrade(db.Model):
 
     answer: Mapped[AttemptAnswer] = relationship()
     by: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+class SignOffState(enum.Enum):
+    REQUESTED = "Awaiting sign-off"
+    RETURNED = "Returned for revision"
+    SIGNED_OFF = "Signed off"
+    REVOKED = "Revoked"
+
+    @property
+    def css(self) -> str:
+        """The stylesheet class of the module state this sign-off state gives (see completion.ModuleState)."""
+        return "state-" + {"REQUESTED": "awaiting-sign-off", "RETURNED": "returned"}.get(
+            self.name, self.name.lower().replace("_", "-"))
+
+
+class SignOff(db.Model):
+    """A trainee's sign-off on one module: where it stands now. Its versions and events are the history."""
+
+    __tablename__ = "sign_offs"
+    __table_args__ = (UniqueConstraint("learner_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    #: the run whose mentors decide: the one the trainee requested through most recently
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"), index=True)
+    state: Mapped[SignOffState] = mapped_column(Enum(SignOffState, native_enum=False, length=16), index=True)
+    #: when the current state began; the mentors' queue is oldest first by it
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: the mentor who signed off (or last returned) it
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    learner: Mapped["User"] = relationship(foreign_keys=[learner_id])  # noqa: F821
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
+    module: Mapped[Module] = relationship()
+    run: Mapped["Run | None"] = relationship()  # noqa: F821
+    versions: Mapped[list["SignOffVersion"]] = relationship(
+        back_populates="sign_off", order_by="SignOffVersion.number", passive_deletes=True)
+    events: Mapped[list["SignOffEvent"]] = relationship(
+        back_populates="sign_off", order_by="SignOffEvent.id", passive_deletes=True)
+
+    @property
+    def latest_version(self) -> "SignOffVersion | None":
+        return self.versions[-1] if self.versions else None
+
+    def is_decided_by_mentor(self, user) -> bool:
+        """True for a mentor assigned to the run this request came through."""
+        return user.is_authenticated and user.is_mentor and self.run is not None and user in self.run.mentors
+
+    def can_view(self, user) -> bool:
+        """The trainee, the run's mentors, the trainee's leader and administrators."""
+        if not user.is_authenticated:
+            return False
+        return (user.id == self.learner_id or user.is_admin or self.is_decided_by_mentor(user)
+                or (user.is_leader and user.organisation_id is not None
+                    and user.organisation_id == self.learner.organisation_id))
+
+    def can_decide(self, user) -> bool:
+        """Only a mentor of the run signs off or returns, and only a request that is waiting."""
+        return self.state is SignOffState.REQUESTED and self.is_decided_by_mentor(user)
+
+    def is_overseen_by(self, user) -> bool:
+        """Administrators and the run's mentors: they see the quiz results and may revoke."""
+        return user.is_authenticated and (user.is_admin or self.is_decided_by_mentor(user))
+
+    def can_revoke(self, user) -> bool:
+        return self.state is SignOffState.SIGNED_OFF and self.is_overseen_by(user)
+
+    def can_revise(self, user) -> bool:
+        """The trainee answers again once a request is returned or a sign-off revoked."""
+        return user.is_authenticated and user.id == self.learner_id and self.state in (
+            SignOffState.RETURNED, SignOffState.REVOKED)
+
+    @staticmethod
+    def can_use_queue(user) -> bool:
+        return user.is_authenticated and (user.is_admin or user.is_mentor)
+
+
+class SignOffVersion(db.Model):
+    """One submission of the trainee's evidence; never changed once written."""
+
+    __tablename__ = "sign_off_versions"
+    __table_args__ = (UniqueConstraint("sign_off_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sign_off_id: Mapped[int] = mapped_column(ForeignKey("sign_offs.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column()
+    #: the trainee's answer to the exercise, in Markdown
+    answer: Mapped[str] = mapped_column(Text)
+    #: the attached file, if any: its name as uploaded, and where it is stored (under UPLOAD_FOLDER)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    file_type: Mapped[str | None] = mapped_column(String(100))
+    file_size: Mapped[int | None] = mapped_column()
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    sign_off: Mapped[SignOff] = relationship(back_populates="versions")
+
+
+class SignOffAction(enum.Enum):
+    REQUESTED = "Requested sign-off"
+    RESUBMITTED = "Resubmitted"
+    RETURNED = "Returned for revision"
+    SIGNED_OFF = "Signed off"
+    REVOKED = "Revoked"
+
+
+class SignOffEvent(db.Model):
+    """One step in a sign-off's history: who, when, what, against which evidence version. Append-only."""
+
+    __tablename__ = "sign_off_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sign_off_id: Mapped[int] = mapped_column(ForeignKey("sign_offs.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[SignOffAction] = mapped_column(Enum(SignOffAction, native_enum=False, length=16))
+    version_number: Mapped[int | None] = mapped_column()
+    #: feedback on a return, the overall comment on a sign-off, the reason for a revocation
+    comment: Mapped[str] = mapped_column(Text, default="")
+    #: on a sign-off: [{"criterion": ..., "comment": ...}] in the module's criteria order
+    criteria_comments: Mapped[list] = mapped_column(JSON, default=list)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    sign_off: Mapped[SignOff] = relationship(back_populates="events")
+    actor: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+@event.listens_for(SignOffVersion, "before_update")
+@event.listens_for(SignOffVersion, "before_delete")
+@event.listens_for(SignOffEvent, "before_update")
+@event.listens_for(SignOffEvent, "before_delete")
+def _refuse_rewriting_history(mapper, connection, target) -> None:
+    raise PermissionError(f"{target.__tablename__} rows are history: they are never changed or deleted")

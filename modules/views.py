@@ -5,9 +5,11 @@ from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.permissions import require
+from courses.certificates import award_if_complete
 from courses.enrolment import module_access
 from modules import bp
 from modules.attempts import standings
+from modules.completion import can_request_sign_off, gather, module_state
 from modules.models import Lesson, Module
 from modules.progress import lesson_progress, next_unread, read_lesson_ids, record_read
 
@@ -25,8 +27,10 @@ def show_module(slug: str):
     module = module_or_404(slug)
     access = module_access(current_user, module)
     read_ids = read_lesson_ids([current_user.id])[current_user.id] if access.counts_progress else set()
+    facts = gather([current_user.id], [module])[current_user.id, module.id] if access.counts_progress else None
     return render_template(
         "modules/show_module.html", module=module, access=access, read_ids=read_ids,
+        state=module_state(facts) if facts else None, can_request_sign_off=facts and can_request_sign_off(facts),
         progress=lesson_progress([lesson.id for lesson in module.lessons], read_ids),
         next_lesson=next_unread(module.lessons, read_ids) if access.can_read else None,
         quiz_standing=standings(current_user.id, [module.quiz])[module.quiz.id]
@@ -43,12 +47,17 @@ def show_lesson(slug: str, lesson_slug: str):
         abort(404)
     access = module_access(current_user, module)
     require(access.can_read)
+    lessons = module.lessons
+    read_ids = read_lesson_ids([current_user.id])[current_user.id] if access.counts_progress else set()
     if access.counts_progress:
         record_read(current_user.id, lesson.id)
+        # Only reading the module's last unread lesson can complete it (and so a run).
+        newly_read = lesson.id not in read_ids
+        read_ids.add(lesson.id)
+        if newly_read and lesson_progress([item.id for item in lessons], read_ids).is_complete:
+            award_if_complete(current_user.id, [module.id])
         db.session.commit()
-    lessons = module.lessons
     index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
-    read_ids = read_lesson_ids([current_user.id])[current_user.id] if access.counts_progress else set()
     return render_template(
         "modules/show_lesson.html", module=module, lesson=lesson, access=access,
         previous_lesson=lessons[index - 1] if index > 0 else None,

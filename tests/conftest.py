@@ -23,6 +23,7 @@ from core.extensions import db as _db
 from core.extensions import limiter
 from courses.curriculum import apply_curriculum, read_curriculum
 from courses.models import Course, Enrolment, EnrolmentState, Run
+from modules.models import Attempt, AttemptState, LessonRead, Module
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 TEST_PASSWORD = "correct horse battery"
@@ -46,6 +47,7 @@ def app(tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
         "WTF_CSRF_ENABLED": False,
         "MAIL_OUTBOX": str(outbox),
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         "MAIL_SERVER": "",
         "SERVER_NAME": None,
     })
@@ -200,6 +202,26 @@ def enrol(db):
         return enrolment
 
     return make
+
+
+@pytest.fixture
+def finish_module(db):
+    """Read every lesson of a module and pass its quiz (a graded attempt at 100%), as the trainee would."""
+    def finish(user, module_slug="appeals-basics", grade=100.0, read=True):
+        module = _db.session.scalar(_db.select(Module).where(Module.slug == module_slug))
+        if read:
+            for lesson in module.lessons:
+                _db.session.add(LessonRead(user_id=user.id, lesson_id=lesson.id))
+        if module.quiz is not None and grade is not None:
+            number = 1 + (_db.session.scalar(_db.select(_db.func.count(Attempt.id)).where(
+                Attempt.user_id == user.id, Attempt.quiz_id == module.quiz.id)) or 0)
+            _db.session.add(Attempt(quiz_id=module.quiz.id, user_id=user.id, number=number, seed=1,
+                                    state=AttemptState.GRADED, submitted_at=utcnow(), score=grade,
+                                    max_score=100, grade=grade))
+        _db.session.commit()
+        return module
+
+    return finish
 
 
 @pytest.fixture

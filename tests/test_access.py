@@ -6,11 +6,15 @@ so nobody can add a page without deciding who may use it.
 import pytest
 
 from accounts.models import Invitation, OrganisationState
+from core.db import utcnow
 from core.extensions import db
-from courses.models import EnrolmentState
+from courses.certificates import new_code
+from courses.models import Certificate, EnrolmentState
 from tests.mentoring.helpers import add_world
+from tests.modules.signoff_helpers import add_sign_off_world
 
-ROLES = ["anonymous", "trainee", "other_trainee", "leader", "other_leader", "mentor", "admin"]
+# "other_mentor" mentors a different run: they share the mentor's role but none of the trainee's runs.
+ROLES = ["anonymous", "trainee", "other_trainee", "leader", "other_leader", "mentor", "other_mentor", "admin"]
 EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 ADMIN = {"admin"}
@@ -29,21 +33,42 @@ RULES = {
     "courses.list_runs": ("GET", "/admin/runs", ADMIN),
     "courses.create_run": ("GET", "/admin/runs/new", ADMIN),
     "courses.edit_run": ("GET", "/admin/runs/{run}/edit", ADMIN),
+    # The competency matrix: the organisation's own leaders and administrators; the list of matrices: administrators.
+    "courses.show_matrix": ("GET", "/organisations/{organisation}/matrix", {"leader", "admin"}),
+    "courses.export_matrix": ("GET", "/organisations/{organisation}/matrix.csv", {"leader", "admin"}),
+    "courses.list_matrices": ("GET", "/admin/matrix", ADMIN),
+    # Certificates: the trainee's own, their leader sees it, administrators manage; verification is public.
+    "courses.download_certificate": ("GET", "/certificates/{certificate}.pdf", {"trainee", "leader", "admin"}),
+    "courses.reissue_certificate": ("POST", "/certificates/{certificate}/reissue", {"trainee", "admin"}),
+    "courses.verify_form": ("GET", "/verify", EVERYONE),
+    "courses.verify_certificate": ("GET", "/verify/{certificate_code}", EVERYONE),
+    "courses.list_certificates": ("GET", "/admin/certificates", ADMIN),
+    "courses.revoke_certificate": ("GET", "/admin/certificates/{certificate}/revoke", ADMIN),
     "modules.show_module": ("GET", "/modules/appeals-basics", EVERYONE),
-    "modules.show_lesson": ("GET", "/modules/appeals-basics/lessons/01-routes", {"trainee", "mentor", "admin"}),
+    "modules.show_lesson": ("GET", "/modules/appeals-basics/lessons/01-routes",
+                            {"trainee", "mentor", "other_mentor", "admin"}),
     # Quizzes: the trainee's own attempt; mentors of the trainee's run and admins review, mark and adjust.
-    "modules.show_quiz": ("GET", "/modules/appeals-basics/quiz", {"trainee", "mentor", "admin"}),
+    "modules.show_quiz": ("GET", "/modules/appeals-basics/quiz", {"trainee", "mentor", "other_mentor", "admin"}),
     "modules.start_quiz": ("POST", "/modules/appeals-basics/quiz/start", {"trainee"}),
     "modules.take_attempt": ("GET", "/attempts/{attempt}", {"trainee"}),
     "modules.submit_attempt": ("POST", "/attempts/{attempt}/submit", {"trainee"}),
     "modules.review_attempt": ("GET", "/attempts/{attempt}/review", {"trainee", "mentor", "admin"}),
-    "modules.marking_queue": ("GET", "/marking", {"mentor", "admin"}),
+    "modules.marking_queue": ("GET", "/marking", {"mentor", "other_mentor", "admin"}),
     "modules.mark_answer": ("GET", "/answers/{written_answer}/mark", {"mentor", "admin"}),
     "modules.grant_quiz_adjustment": ("GET", "/quizzes/{quiz}/learners/{trainee_id}/adjustment", {"mentor", "admin"}),
     "modules.show_analysis": ("GET", "/admin/quizzes/{quiz}/analysis", ADMIN),
     "modules.export_analysis": ("GET", "/admin/quizzes/{quiz}/analysis.csv", ADMIN),
     "modules.list_regrades": ("GET", "/admin/quizzes/{quiz}/regrade", ADMIN),
     "modules.regrade": ("POST", "/admin/questions/{question}/regrade", ADMIN),
+    # Sign-off: the trainee asks; the mentors of the trainee's run decide; the trainee's leader follows it.
+    "modules.request_module_sign_off": ("GET", "/modules/appeals-basics/sign-off", {"trainee"}),
+    "modules.sign_off_queue": ("GET", "/sign-offs", {"mentor", "other_mentor", "admin"}),
+    "modules.show_sign_off": ("GET", "/sign-offs/{sign_off}", {"trainee", "leader", "mentor", "admin"}),
+    "modules.decide_sign_off": ("POST", "/sign-offs/{sign_off}/decide", {"mentor"}),
+    "modules.revoke_module_sign_off": ("POST", "/sign-offs/{sign_off}/revoke", {"mentor", "admin"}),
+    "modules.download_evidence": ("GET", "/sign-offs/{sign_off}/versions/1/file", {"trainee", "leader", "mentor", "admin"}),
+    "accounts.list_notices": ("GET", "/notices", SIGNED_IN),
+    "accounts.mark_notices_read": ("POST", "/notices/read", SIGNED_IN),
     "accounts.sign_in": ("GET", "/sign-in", EVERYONE),
     "accounts.sign_out": ("POST", "/sign-out", SIGNED_IN),
     "accounts.register": ("GET", "/register", EVERYONE),
@@ -67,8 +92,8 @@ RULES = {
     "mentoring.cancel_booking": ("POST", "/mentoring/sessions/{booking}/cancel", {"trainee", "mentor"}),
     "mentoring.reschedule_booking": ("GET", "/mentoring/sessions/{booking}/reschedule", {"trainee", "mentor"}),
     "mentoring.edit_notes": ("GET", "/mentoring/sessions/{booking}/notes", {"mentor"}),
-    "mentoring.edit_availability": ("GET", "/mentoring/availability", {"mentor"}),
-    "mentoring.show_week": ("GET", "/mentoring/week", {"mentor"}),
+    "mentoring.edit_availability": ("GET", "/mentoring/availability", {"mentor", "other_mentor"}),
+    "mentoring.show_week": ("GET", "/mentoring/week", {"mentor", "other_mentor"}),
     "mentoring.regenerate_feed": ("POST", "/mentoring/calendar-feed", SIGNED_IN),
     "mentoring.calendar_feed": ("GET", "/mentoring/feed/{feed_token}.ics", EVERYONE),
 }
@@ -88,20 +113,26 @@ def world(app, make_organisation, make_user, make_run, enrol):
         "leader": make_user("leader", home),
         "other_leader": make_user("leader", other),
         "mentor": make_user("mentor"),
+        "other_mentor": make_user("mentor"),
         "admin": make_user("admin"),
     }
     run = make_run(mentors=[people["mentor"]])
+    make_run(mentors=[people["other_mentor"]])
     enrolment = enrol(run, people["trainee"], EnrolmentState.ENROLLED)
     invitation = Invitation(organisation_id=home.id, email="invitee@example.org")
-    db.session.add(invitation)
+    certificate = Certificate(code=new_code(), learner_id=people["trainee"].id, run_id=run.id,
+                              name=people["trainee"].display_name, completed_at=utcnow())
+    db.session.add_all([invitation, certificate])
     db.session.commit()
     with app.test_request_context():
         tokens = {"reset_token": password_token(people["trainee"]), "invitation_token": invitation_token(invitation)}
     ids = {"run": run.id, "enrolment": enrolment.id, "organisation": home.id, "invitation": invitation.id,
-           "pending_organisation": pending.id, "trainee_id": people["trainee"].id}
+           "pending_organisation": pending.id, "trainee_id": people["trainee"].id,
+           "certificate": certificate.id, "certificate_code": certificate.code}
     attempt, written = awaiting_marking(people["trainee"])
     ids |= {"quiz": attempt.quiz_id, "attempt": attempt.id, "written_answer": written.id,
             "question": written.question_id}
+    ids |= add_sign_off_world(people["trainee"], run)
     return {"people": people, "ids": ids | tokens | add_world(people)}
 
 

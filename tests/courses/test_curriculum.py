@@ -26,11 +26,11 @@ def _row_counts(db):
 def test_load_creates_everything_and_a_second_load_changes_nothing(runner, db, tree):
     first = runner.invoke(args=["content", "load", str(tree)])
     assert first.exit_code == 0, first.output
-    assert _row_counts(db) == {"Module": 2, "Lesson": 3, "Question": 7, "Course": 2, "CourseModule": 3}
+    assert _row_counts(db) == {"Module": 2, "Lesson": 3, "Question": 7, "Course": 3, "CourseModule": 5}
     second = runner.invoke(args=["content", "load", str(tree)])
     assert second.exit_code == 0
     assert "No changes" in second.output
-    assert _row_counts(db) == {"Module": 2, "Lesson": 3, "Question": 7, "Course": 2, "CourseModule": 3}
+    assert _row_counts(db) == {"Module": 2, "Lesson": 3, "Question": 7, "Course": 3, "CourseModule": 5}
 
 
 def test_multi_week_schedule_is_stored_per_module(db, curriculum):

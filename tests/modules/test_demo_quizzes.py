@@ -15,9 +15,12 @@ def test_the_demo_trainee_can_take_every_quiz_and_the_mentor_has_marking(runner,
     programme = db.session.scalar(db.select(Course).where(Course.format == CourseFormat.MULTI_WEEK))
     modules = [module for module in programme.modules if module.quiz]
     assert modules
+    # The demo has the trainee pass the full-day course's quizzes already (its sign-off demo).
+    already = db.session.scalar(db.select(db.func.count(Attempt.id)).where(Attempt.user_id == trainee.id))
     for module in modules:
         assert client.post(f"/modules/{module.slug}/quiz/start").status_code == 302
-    assert db.session.scalar(db.select(db.func.count(Attempt.id)).where(Attempt.user_id == trainee.id)) == len(modules)
+    assert db.session.scalar(db.select(db.func.count(Attempt.id)).where(
+        Attempt.user_id == trainee.id)) == already + len(modules)
 
     login_as(User.find_by_email("mentor@example.org"))
     assert "Mark<span" in client.get("/marking").text

@@ -1,0 +1,55 @@
+"""The team competency matrix: the page, its CSV export, and the administrators' list of organisations."""
+from flask import Response, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from accounts.models import Organisation
+from core.extensions import db
+from core.permissions import require
+from core.timezones import viewer_timezone
+from courses import bp
+from courses.forms import MatrixFilterForm
+from courses.matrix import Matrix, build_matrix, held_runs, matrix_csv
+from modules.completion import ModuleState
+
+
+def _viewable_organisation(organisation_id: int) -> Organisation:
+    organisation = db.get_or_404(Organisation, organisation_id)
+    require(organisation.can_view_matrix(current_user))
+    return organisation
+
+
+@bp.route("/organisations/<int:organisation_id>/matrix")
+@login_required
+def show_matrix(organisation_id: int):
+    organisation = _viewable_organisation(organisation_id)
+    form = MatrixFilterForm(request.args, held_runs(organisation))
+    if not form.validate():
+        # An unknown run or state: say so beside the field, and show the unfiltered matrix.
+        return _render_matrix(form, build_matrix(organisation)), 400
+    matrix = build_matrix(organisation, form.chosen_run, form.chosen_state, request.args.get("page", 1, type=int))
+    return _render_matrix(form, matrix)
+
+
+def _render_matrix(form: MatrixFilterForm, matrix: Matrix):
+    return render_template("courses/show_matrix.html", form=form, matrix=matrix, states=list(ModuleState))
+
+
+@bp.route("/organisations/<int:organisation_id>/matrix.csv")
+@login_required
+def export_matrix(organisation_id: int):
+    organisation = _viewable_organisation(organisation_id)
+    form = MatrixFilterForm(request.args, held_runs(organisation))
+    if not form.validate():
+        abort(400)
+    matrix = build_matrix(organisation, form.chosen_run, form.chosen_state, per_page=None)
+    return Response(matrix_csv(matrix, viewer_timezone()), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="competency-matrix-{organisation.id}.csv"'})
+
+
+@bp.route("/admin/matrix")
+@login_required
+def list_matrices():
+    require(Organisation.can_list_matrices(current_user))
+    page = db.paginate(select(Organisation).order_by(Organisation.name, Organisation.id), per_page=50)
+    return render_template("courses/list_matrices.html", page=page)

@@ -1,0 +1,177 @@
+"""When a module, and a course run, is complete: the one set of rules every progress page uses.
+
+A module is complete for a trainee when every lesson is read, the quiz is
+passed and, where the module requires it, a mentor has signed it off. A run
+is complete when all its modules are. The rules are plain functions of
+`ModuleFacts`; `gather()` reads those facts for any number of people and
+modules in a fixed number of queries.
+"""
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from core.extensions import db
+from modules.grading import is_passed, quiz_grade
+from modules.models import FINISHED_STATES, Attempt, Lesson, LessonRead, Module, Quiz, SignOff, SignOffState
+
+
+class ModuleState(enum.Enum):
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    #: lessons read and quiz passed; the module needs a sign-off nobody has asked for yet
+    QUIZ_PASSED = "Quiz passed"
+    AWAITING_SIGN_OFF = "Awaiting sign-off"
+    RETURNED = "Returned for revision"
+    SIGNED_OFF = "Signed off"
+    REVOKED = "Revoked"
+    #: lessons read and quiz passed, on a module that needs no sign-off
+    COMPLETE = "Complete"
+
+    @property
+    def css(self) -> str:
+        """The state's class in the stylesheet (colour always comes with the state's text)."""
+        return "state-" + self.name.lower().replace("_", "-")
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    """What one trainee has done on one module."""
+
+    lessons_total: int
+    lessons_read: int = 0
+    last_read_at: datetime | None = None
+    has_quiz: bool = False
+    quiz_attempted: bool = False
+    quiz_passed: bool = False
+    quiz_passed_at: datetime | None = None
+    sign_off_required: bool = False
+    sign_off_state: SignOffState | None = None
+    sign_off_changed_at: datetime | None = None
+
+    @property
+    def lessons_done(self) -> bool:
+        return self.lessons_read >= self.lessons_total
+
+    @property
+    def quiz_done(self) -> bool:
+        return not self.has_quiz or self.quiz_passed
+
+
+def is_complete(facts: ModuleFacts) -> bool:
+    signed_off = not facts.sign_off_required or facts.sign_off_state is SignOffState.SIGNED_OFF
+    return facts.lessons_done and facts.quiz_done and signed_off
+
+
+def can_request_sign_off(facts: ModuleFacts) -> bool:
+    """Lessons read and quiz passed, on a module needing sign-off that is neither waiting nor signed off."""
+    return (facts.sign_off_required and facts.lessons_done and facts.quiz_done
+            and facts.sign_off_state not in (SignOffState.REQUESTED, SignOffState.SIGNED_OFF))
+
+
+_STATE_OF_SIGN_OFF = {
+    SignOffState.REQUESTED: ModuleState.AWAITING_SIGN_OFF,
+    SignOffState.RETURNED: ModuleState.RETURNED,
+    SignOffState.SIGNED_OFF: ModuleState.SIGNED_OFF,
+    SignOffState.REVOKED: ModuleState.REVOKED,
+}
+
+
+def module_state(facts: ModuleFacts) -> ModuleState:
+    if facts.sign_off_required and facts.sign_off_state is not None:
+        return _STATE_OF_SIGN_OFF[facts.sign_off_state]
+    if facts.lessons_done and facts.quiz_done and (facts.lessons_total or facts.has_quiz):
+        return ModuleState.QUIZ_PASSED if facts.sign_off_required else ModuleState.COMPLETE
+    if facts.lessons_read or facts.quiz_attempted:
+        return ModuleState.IN_PROGRESS
+    return ModuleState.NOT_STARTED
+
+
+def state_date(facts: ModuleFacts) -> datetime | None:
+    """When the module reached its present state (None when not started)."""
+    state = module_state(facts)
+    if facts.sign_off_required and facts.sign_off_state is not None:
+        return facts.sign_off_changed_at
+    if state in (ModuleState.QUIZ_PASSED, ModuleState.COMPLETE):
+        return max(filter(None, (facts.last_read_at, facts.quiz_passed_at)), default=None)
+    return facts.last_read_at
+
+
+def is_run_complete(facts_of_modules: list[ModuleFacts]) -> bool:
+    return bool(facts_of_modules) and all(is_complete(facts) for facts in facts_of_modules)
+
+
+def completed_at(facts_of_modules: list[ModuleFacts]) -> datetime | None:
+    """When the last of a complete run's modules was completed."""
+    if not is_run_complete(facts_of_modules):
+        return None
+    return max(filter(None, (state_date(facts) for facts in facts_of_modules)), default=None)
+
+
+def quiz_pass_time(grading: str, pass_mark: int, finished: list[tuple[float, datetime]]) -> datetime | None:
+    """When the quiz grade last became a pass, from finished attempts' (grade, submitted_at) in attempt order.
+
+    None if it is not passed now. With "latest" or "average" a later attempt can
+    lose a pass; the time is that of the attempt that made the present pass.
+    """
+    passed_at = None
+    for count in range(1, len(finished) + 1):
+        passed_now = is_passed(quiz_grade(grading, [grade for grade, _ in finished[:count]]), pass_mark)
+        if passed_now and passed_at is None:
+            passed_at = finished[count - 1][1]
+        elif not passed_now:
+            passed_at = None
+    return passed_at
+
+
+def gather(user_ids, modules: list[Module]) -> dict[tuple[int, int], ModuleFacts]:
+    """ModuleFacts for each (user id, module id), in four queries whatever the numbers of people and modules."""
+    user_ids, module_ids = list(dict.fromkeys(user_ids)), [module.id for module in modules]
+    if not user_ids or not module_ids:
+        return {}
+    lesson_totals: dict[int, int] = {}
+    quizzes: dict[int, tuple[int, str, int]] = {}
+    for module_id, quiz_id, grading, pass_mark, lesson_count in db.session.execute(
+            select(Module.id, Quiz.id, Quiz.grading, Quiz.pass_mark, func.count(Lesson.id))
+            .outerjoin(Lesson, (Lesson.module_id == Module.id) & Lesson.is_retired.is_(False))
+            .outerjoin(Quiz, Quiz.module_id == Module.id).where(Module.id.in_(module_ids))
+            .group_by(Module.id, Quiz.id, Quiz.grading, Quiz.pass_mark)):
+        lesson_totals[module_id] = lesson_count
+        if quiz_id is not None:
+            quizzes[module_id] = (quiz_id, grading, pass_mark)
+    reads = {(user_id, module_id): (count, last) for user_id, module_id, count, last in db.session.execute(
+        select(LessonRead.user_id, Lesson.module_id, func.count(LessonRead.id), func.max(LessonRead.read_at))
+        .join(Lesson, Lesson.id == LessonRead.lesson_id)
+        .where(LessonRead.user_id.in_(user_ids), Lesson.module_id.in_(module_ids), Lesson.is_retired.is_(False))
+        .group_by(LessonRead.user_id, Lesson.module_id))}
+    module_of_quiz = {quiz_id: module_id for module_id, (quiz_id, _, _) in quizzes.items()}
+    attempted: set[tuple[int, int]] = set()
+    finished: dict[tuple[int, int], list[tuple[float, datetime]]] = {}
+    if quizzes:
+        for user_id, quiz_id, state, grade, submitted_at in db.session.execute(
+                select(Attempt.user_id, Attempt.quiz_id, Attempt.state, Attempt.grade, Attempt.submitted_at)
+                .where(Attempt.user_id.in_(user_ids), Attempt.quiz_id.in_(list(module_of_quiz)))
+                .order_by(Attempt.number)):
+            key = (user_id, module_of_quiz[quiz_id])
+            attempted.add(key)
+            if state in FINISHED_STATES:
+                finished.setdefault(key, []).append((grade, submitted_at))
+    sign_offs = {(learner_id, module_id): (state, changed_at) for learner_id, module_id, state, changed_at in
+                 db.session.execute(select(SignOff.learner_id, SignOff.module_id, SignOff.state,
+                                           SignOff.state_changed_at)
+                                    .where(SignOff.learner_id.in_(user_ids), SignOff.module_id.in_(module_ids)))}
+    result = {}
+    for module in modules:
+        quiz = quizzes.get(module.id)
+        for user_id in user_ids:
+            key = (user_id, module.id)
+            read_count, last_read_at = reads.get(key, (0, None))
+            passed_at = quiz_pass_time(quiz[1], quiz[2], finished.get(key, [])) if quiz else None
+            sign_off_state, sign_off_changed_at = sign_offs.get(key, (None, None))
+            result[key] = ModuleFacts(
+                lessons_total=lesson_totals.get(module.id, 0), lessons_read=read_count, last_read_at=last_read_at,
+                has_quiz=quiz is not None, quiz_attempted=key in attempted, quiz_passed=passed_at is not None,
+                quiz_passed_at=passed_at, sign_off_required=module.is_sign_off_required,
+                sign_off_state=sign_off_state, sign_off_changed_at=sign_off_changed_at)
+    return result
