@@ -93,7 +93,7 @@ class Matrix:
 
 def build_matrix(organisation: Organisation, run: Run | None = None, state: ModuleState | None = None,
                  page: int = 1, per_page: int | None = MEMBERS_PER_PAGE) -> Matrix:
-    """The organisation's matrix, in seven queries whatever its size (members, modules, and `gather()`'s five).
+    """The organisation's matrix, in six queries whatever its size (members, modules, and `gather()`'s four).
 
     With `run`, the columns are that run's modules and the rows only members enrolled
     (ENROLLED) in it. With `state`, the rows are the members with at least one module
