@@ -151,10 +151,9 @@ def _modules(organisation: Organisation, run: Run | None) -> list[Module]:
     if run is not None:
         query = query.where(Course.id == run.course_id)
     else:
-        held_courses = _held_runs_query(organisation).with_only_columns(Run.course_id)
-        # One query either way: the courses held or, when none is, every course of the catalogue.
-        query = query.where(Course.id.in_(held_courses)
-                            | (~held_courses.exists() & Course.is_retired.is_(False)))
+        # Two plain queries: one that ORs "the courses held" with "none is held" defeats PostgreSQL's planner.
+        held_courses = set(db.session.scalars(_held_runs_query(organisation).with_only_columns(Run.course_id)))
+        query = query.where(Course.id.in_(held_courses) if held_courses else Course.is_retired.is_(False))
     # A module in several courses is one column, where it first appears.
     return list(dict.fromkeys(db.session.scalars(query)))
 

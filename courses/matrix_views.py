@@ -32,7 +32,9 @@ def show_matrix(organisation_id: int):
 
 
 def _render_matrix(form: MatrixFilterForm, matrix: Matrix):
-    return render_template("courses/show_matrix.html", form=form, matrix=matrix, states=list(ModuleState))
+    # The viewer's zone once, not once per cell: 2,400 look-ups of the signed-in user cost more than the grid.
+    return render_template("courses/show_matrix.html", form=form, matrix=matrix, states=list(ModuleState),
+                           zone=viewer_timezone())
 
 
 @bp.route("/organisations/<int:organisation_id>/matrix.csv")
