@@ -104,18 +104,23 @@ class ModuleAccess:
     opens_at: datetime | None = None
 
 
+def seats_with_module(user_id: int, module_id: int) -> list[tuple[Run, int | None]]:
+    """(run, week the module opens) for each run with the module in which the person holds a seat, latest first."""
+    return db.session.execute(
+        select(Run, CourseModule.week).join(Enrolment, Enrolment.run_id == Run.id)
+        .join(CourseModule, CourseModule.course_id == Run.course_id)
+        .where(Enrolment.user_id == user_id, Enrolment.state == EnrolmentState.ENROLLED,
+               CourseModule.module_id == module_id)
+        .order_by(Run.starts_at.desc()).options(selectinload(Run.course))
+    ).all()
+
+
 def module_access(user, module: Module, now: datetime | None = None) -> ModuleAccess:
     """Who may read a module's lessons: enrolled learners once released; mentors and admins to preview."""
     if not user.is_authenticated:
         return ModuleAccess(False, False)
     now = now or utcnow()
-    rows = db.session.execute(
-        select(Run, CourseModule.week).join(Enrolment, Enrolment.run_id == Run.id)
-        .join(CourseModule, CourseModule.course_id == Run.course_id)
-        .where(Enrolment.user_id == user.id, Enrolment.state == EnrolmentState.ENROLLED,
-               CourseModule.module_id == module.id)
-        .options(selectinload(Run.course))
-    ).all()
+    rows = seats_with_module(user.id, module.id)
     released = [run.is_released(week, now) for run, week in rows]
     if any(released):
         return ModuleAccess(True, True)

@@ -70,7 +70,8 @@ def can_request_sign_off(facts: ModuleFacts) -> bool:
             and facts.sign_off_state not in (SignOffState.REQUESTED, SignOffState.SIGNED_OFF))
 
 
-_STATE_OF_SIGN_OFF = {
+#: the module state each sign-off state gives
+STATE_OF_SIGN_OFF = {
     SignOffState.REQUESTED: ModuleState.AWAITING_SIGN_OFF,
     SignOffState.RETURNED: ModuleState.RETURNED,
     SignOffState.SIGNED_OFF: ModuleState.SIGNED_OFF,
@@ -80,7 +81,7 @@ _STATE_OF_SIGN_OFF = {
 
 def module_state(facts: ModuleFacts) -> ModuleState:
     if facts.sign_off_required and facts.sign_off_state is not None:
-        return _STATE_OF_SIGN_OFF[facts.sign_off_state]
+        return STATE_OF_SIGN_OFF[facts.sign_off_state]
     if facts.lessons_done and facts.quiz_done and (facts.lessons_total or facts.has_quiz):
         return ModuleState.QUIZ_PASSED if facts.sign_off_required else ModuleState.COMPLETE
     if facts.lessons_read or facts.quiz_attempted:

@@ -310,12 +310,6 @@ class SignOffState(enum.Enum):
     SIGNED_OFF = "Signed off"
     REVOKED = "Revoked"
 
-    @property
-    def css(self) -> str:
-        """The stylesheet class of the module state this sign-off state gives (see completion.ModuleState)."""
-        return "state-" + {"REQUESTED": "awaiting-sign-off", "RETURNED": "returned"}.get(
-            self.name, self.name.lower().replace("_", "-"))
-
 
 class SignOff(db.Model):
     """A trainee's sign-off on one module: where it stands now. Its versions and events are the history."""

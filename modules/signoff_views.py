@@ -11,7 +11,7 @@ from courses.models import Run, run_mentors
 from mentoring.bookings import module_notes
 from modules import bp
 from modules.attempts import standings
-from modules.completion import can_request_sign_off, module_state
+from modules.completion import STATE_OF_SIGN_OFF, can_request_sign_off, module_state
 from modules.evidence import path_of
 from modules.forms import RevokeSignOffForm, SignOffRequestForm, decision_form
 from modules.models import SignOff, SignOffEvent, SignOffState, SignOffVersion
@@ -100,6 +100,7 @@ def _render_sign_off(sign_off: SignOff, decision=None, revocation=None, status=2
     # Session notes are between the trainee and a mentor: the run's mentors see them here, nobody else.
     notes = module_notes(sign_off.learner_id, module.id) if sign_off.is_decided_by_mentor(current_user) else []
     return render_template("modules/signoff/show_sign_off.html", sign_off=sign_off, module=module,
+                           state=STATE_OF_SIGN_OFF[sign_off.state],
                            decision=decision, revocation=revocation, quiz_standing=quiz_standing, notes=notes,
                            can_revise=sign_off.can_revise(current_user)), status
 

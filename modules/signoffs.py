@@ -10,7 +10,6 @@ from datetime import datetime
 
 from flask import render_template, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from accounts.models import User
 from accounts.operations import absolute_url
@@ -20,7 +19,8 @@ from core.extensions import db
 from core.mail import queue_mail
 from core.notices import notify
 from courses import certificates
-from courses.models import CourseModule, Enrolment, EnrolmentState, Run, run_mentors
+from courses.enrolment import seats_with_module
+from courses.models import Run, run_mentors
 from modules import evidence
 from modules.completion import ModuleFacts, can_request_sign_off, gather
 from modules.models import Module, SignOff, SignOffAction, SignOffEvent, SignOffState, SignOffVersion
@@ -43,13 +43,7 @@ def sign_off_of(learner_id: int, module_id: int) -> SignOff | None:
 def deciding_run(learner_id: int, module: Module, now: datetime | None = None) -> Run | None:
     """The run whose mentors decide: of the trainee's runs with this module released, the latest to start."""
     now = now or utcnow()
-    rows = db.session.execute(
-        select(Run, CourseModule.week).join(Enrolment, Enrolment.run_id == Run.id)
-        .join(CourseModule, CourseModule.course_id == Run.course_id)
-        .where(Enrolment.user_id == learner_id, Enrolment.state == EnrolmentState.ENROLLED,
-               CourseModule.module_id == module.id)
-        .order_by(Run.starts_at.desc()).options(selectinload(Run.course), selectinload(Run.mentors))).all()
-    return next((run for run, week in rows if run.is_released(week, now)), None)
+    return next((run for run, week in seats_with_module(learner_id, module.id) if run.is_released(week, now)), None)
 
 
 def request_sign_off(learner: User, module: Module, answer: str, attachment: evidence.CheckedFile | None,
