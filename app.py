@@ -6,25 +6,20 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import accounts
-import accounts.views  # noqa: F401  (importing a views module registers its routes)
+import certificates
 import courses
-import courses.views  # noqa: F401
-import courses.certificate_views  # noqa: F401
-import courses.matrix_views  # noqa: F401
+import dashboards
+import demo
 import mentoring
-import mentoring.views  # noqa: F401
 import modules
-import modules.views  # noqa: F401
-import modules.quiz_views  # noqa: F401
-import modules.signoff_views  # noqa: F401
-from accounts.commands import accounts_cli
+import team
 from core import notices, timezones, web
 from core.config import load_config
 from core.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 from core.markdown import render_markdown
-from courses.commands import certificates_cli, content_cli, demo_cli
-from mentoring.commands import mentoring_cli
-from modules.commands import quizzes_cli
+
+#: each package registers its blueprint, commands and signal receivers; lowest layer first
+PACKAGES = (accounts, courses, mentoring, modules, certificates, team, dashboards, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -46,10 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     limiter.init_app(app)
 
-    for blueprint in (accounts.bp, courses.bp, modules.bp, mentoring.bp):
-        app.register_blueprint(blueprint)
-    for command_group in (accounts_cli, content_cli, demo_cli, quizzes_cli, mentoring_cli, certificates_cli):
-        app.cli.add_command(command_group)
+    for package in PACKAGES:
+        package.register(app)
 
     app.after_request(web.add_security_headers)
     web.register_error_pages(app)

@@ -1,4 +1,29 @@
 """Sign-in, registration, invitations, organisations, roles and profiles."""
-from flask import Blueprint
+from flask import Blueprint, Flask
+
+from accounts import views
+from accounts.commands import accounts_cli
 
 bp = Blueprint("accounts", __name__)
+bp.add_url_rule("/sign-in", view_func=views.sign_in, methods=["GET", "POST"])
+bp.add_url_rule("/sign-out", view_func=views.sign_out, methods=["POST"])
+bp.add_url_rule("/register", view_func=views.register, methods=["GET", "POST"])
+bp.add_url_rule("/password/forgot", view_func=views.request_password_reset, methods=["GET", "POST"])
+bp.add_url_rule("/password/reset/<token>", view_func=views.reset_password, methods=["GET", "POST"])
+bp.add_url_rule("/profile", view_func=views.edit_profile, methods=["GET", "POST"])
+bp.add_url_rule("/organisations/<int:organisation_id>", view_func=views.show_organisation)
+bp.add_url_rule("/organisations/<int:organisation_id>/invitations", view_func=views.invite_members, methods=["POST"])
+bp.add_url_rule("/invitations/<int:invitation_id>/revoke", view_func=views.revoke_invitation, methods=["POST"])
+bp.add_url_rule("/invitations/accept/<token>", view_func=views.accept_invitation, methods=["GET", "POST"])
+bp.add_url_rule("/admin/organisations", view_func=views.list_organisations)
+bp.add_url_rule("/admin/organisations/<int:organisation_id>/decide", view_func=views.decide_organisation, methods=["POST"])
+bp.add_url_rule("/admin/users", view_func=views.list_users)
+bp.add_url_rule("/admin/users/<int:user_id>", view_func=views.edit_user, methods=["GET", "POST"])
+bp.add_url_rule("/admin/mentors/new", view_func=views.create_mentor, methods=["GET", "POST"])
+bp.add_url_rule("/notices", view_func=views.list_notices)
+bp.add_url_rule("/notices/read", view_func=views.mark_notices_read, methods=["POST"])
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(accounts_cli)

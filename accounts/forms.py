@@ -1,7 +1,7 @@
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from werkzeug.security import check_password_hash, generate_password_hash
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 

@@ -2,7 +2,7 @@
 import secrets
 from datetime import timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from core import audit
 from core.db import utcnow
 from core.extensions import db
 from core.mail import queue_mail
+from core.urls import absolute_url
 
 PASSWORD_RESET_AGE = timedelta(hours=1)
 WELCOME_AGE = timedelta(days=7)
@@ -32,13 +33,6 @@ def _read_token(purpose: str, token: str, max_age: timedelta) -> dict:
         raise TokenError("This link has expired. Ask for a new one.") from error
     except BadSignature as error:
         raise TokenError("This link is not valid. Check that you copied all of it.") from error
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    base = current_app.config["BASE_URL"]
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 # -- passwords -----------------------------------------------------------------
@@ -101,7 +95,7 @@ def decide_organisation(organisation: Organisation, approve: bool, admin: User) 
         if leader.is_leader:
             queue_mail(leader.email, f"{organisation.name}: {organisation.state.value.lower()}",
                        render_template("accounts/email/organisation_decided.txt", organisation=organisation,
-                                       leader=leader, link=absolute_url("courses.dashboard")))
+                                       leader=leader, link=absolute_url("dashboards.dashboard")))
 
 
 def create_mentor(display_name: str, email: str, admin: User) -> User:

@@ -2,10 +2,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from accounts import bp
 from accounts import operations as ops
-from accounts.forms import (AcceptInvitationForm, CreateMentorForm, ForgotPasswordForm, InviteForm,
-                            ProfileForm, RegisterForm, SetPasswordForm, SignInForm, UserRolesForm)
+from accounts.forms import (
+    AcceptInvitationForm,
+    CreateMentorForm,
+    ForgotPasswordForm,
+    InviteForm,
+    ProfileForm,
+    RegisterForm,
+    SetPasswordForm,
+    SignInForm,
+    UserRolesForm,
+)
 from accounts.models import Invitation, Nation, Organisation, OrganisationState, User
 from core import notices
 from core.db import utcnow
@@ -29,24 +37,22 @@ def _failed(response) -> bool:
     return response.status_code == 200
 
 
-@bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"], deduct_when=_failed,
                error_message="Too many sign-in attempts from this address. Wait a minute and try again.")
 @limiter.limit("5 per 15 minutes", methods=["POST"], key_func=_account_key, deduct_when=_failed,
                error_message="Too many failed sign-ins for this account. Wait 15 minutes or reset your password.")
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(url_for("courses.dashboard"))
+        return redirect(url_for("dashboards.dashboard"))
     form = SignInForm()
     if form.validate_on_submit():
         login_user(form.user, remember=form.remember.data)
         form.user.last_sign_in_at = utcnow()
         db.session.commit()
-        return redirect(safe_redirect_target(request.args.get("next"), url_for("courses.dashboard")))
+        return redirect(safe_redirect_target(request.args.get("next"), url_for("dashboards.dashboard")))
     return render_template("accounts/sign_in.html", form=form)
 
 
-@bp.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out():
     if ActionForm().validate_on_submit():
@@ -55,7 +61,6 @@ def sign_out():
     return redirect(url_for("courses.catalogue"))
 
 
-@bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
     form = RegisterForm()
@@ -66,11 +71,10 @@ def register():
         login_user(user)
         flash("Your project is registered. An administrator will approve it shortly; "
               "you can invite your team now and enrol them once it is approved.", "success")
-        return redirect(url_for("courses.dashboard"))
+        return redirect(url_for("dashboards.dashboard"))
     return render_template("accounts/register.html", form=form)
 
 
-@bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
 def request_password_reset():
     form = ForgotPasswordForm()
@@ -82,7 +86,6 @@ def request_password_reset():
     return render_template("accounts/request_password_reset.html", form=form)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     purpose = "welcome" if request.args.get("welcome") else "password-reset"
     try:
@@ -99,7 +102,6 @@ def reset_password(token: str):
     return render_template("accounts/reset_password.html", form=form, user=user)
 
 
-@bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():
     form = ProfileForm(obj=current_user)
@@ -126,7 +128,6 @@ def _render_organisation(organisation: Organisation, invite_form: InviteForm, st
                            invitation_age=ops.INVITATION_AGE), status
 
 
-@bp.route("/organisations/<int:organisation_id>")
 @login_required
 def show_organisation(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
@@ -134,7 +135,6 @@ def show_organisation(organisation_id: int):
     return _render_organisation(organisation, InviteForm())
 
 
-@bp.route("/organisations/<int:organisation_id>/invitations", methods=["POST"])
 @login_required
 @limiter.limit("30 per hour")
 def invite_members(organisation_id: int):
@@ -152,7 +152,6 @@ def invite_members(organisation_id: int):
     return redirect(url_for("accounts.show_organisation", organisation_id=organisation.id))
 
 
-@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @login_required
 def revoke_invitation(invitation_id: int):
     invitation = db.get_or_404(Invitation, invitation_id)
@@ -164,7 +163,6 @@ def revoke_invitation(invitation_id: int):
     return redirect(url_for("accounts.show_organisation", organisation_id=invitation.organisation_id))
 
 
-@bp.route("/invitations/accept/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     try:
         invitation = ops.invitation_for_token(token)
@@ -183,7 +181,7 @@ def accept_invitation(token: str):
             ops.accept_invitation(invitation, existing)
             db.session.commit()
             flash(f"You have joined {invitation.organisation.name}.", "success")
-            return redirect(url_for("courses.dashboard"))
+            return redirect(url_for("dashboards.dashboard"))
         return render_template("accounts/accept_invitation.html", invitation=invitation, form=form, existing=existing)
     form = AcceptInvitationForm()
     if form.validate_on_submit():
@@ -191,13 +189,12 @@ def accept_invitation(token: str):
         db.session.commit()
         login_user(user)
         flash(f"Welcome to Casework Academy. You have joined {invitation.organisation.name}.", "success")
-        return redirect(url_for("courses.dashboard"))
+        return redirect(url_for("dashboards.dashboard"))
     return render_template("accounts/accept_invitation.html", invitation=invitation, form=form, existing=None)
 
 
 # -- administration ------------------------------------------------------------
 
-@bp.route("/admin/organisations")
 @login_required
 def list_organisations():
     require(current_user.is_admin)
@@ -210,7 +207,6 @@ def list_organisations():
                            states=OrganisationState, action_form=ActionForm())
 
 
-@bp.route("/admin/organisations/<int:organisation_id>/decide", methods=["POST"])
 @login_required
 def decide_organisation(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
@@ -225,7 +221,6 @@ def decide_organisation(organisation_id: int):
     return redirect(url_for("accounts.list_organisations"))
 
 
-@bp.route("/admin/users")
 @login_required
 def list_users():
     require(current_user.is_admin)
@@ -238,7 +233,6 @@ def list_users():
     return render_template("accounts/list_users.html", page=page, search=search)
 
 
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
@@ -253,7 +247,6 @@ def edit_user(user_id: int):
     return render_template("accounts/edit_user.html", form=form, user=user)
 
 
-@bp.route("/admin/mentors/new", methods=["GET", "POST"])
 @login_required
 def create_mentor():
     require(current_user.is_admin)
@@ -267,14 +260,12 @@ def create_mentor():
     return render_template("accounts/create_mentor.html", form=form)
 
 
-@bp.route("/notices")
 @login_required
 def list_notices():
     page = db.paginate(notices.notices_of(current_user.id), per_page=25)
     return render_template("accounts/list_notices.html", page=page, form=ActionForm())
 
 
-@bp.route("/notices/read", methods=["POST"])
 @login_required
 def mark_notices_read():
     if ActionForm().validate_on_submit():

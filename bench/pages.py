@@ -23,11 +23,12 @@ from app import create_app
 from core.config import normalise_database_url
 from core.db import utcnow
 from core.extensions import db
-from courses.curriculum import apply_curriculum, read_curriculum
+from courses.loader import apply_curriculum, read_curriculum
 from courses.models import Course, Enrolment, EnrolmentState, Run
+from curriculum.models import Lesson
 from mentoring.bookings import free_slots, set_times
 from mentoring.models import AvailabilityWindow, Booking, MentorProfile
-from modules.models import Lesson, LessonRead
+from modules.models import LessonRead
 
 ROOT = Path(__file__).parent.parent
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))

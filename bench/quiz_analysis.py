@@ -22,11 +22,12 @@ from app import create_app
 from core.config import normalise_database_url
 from core.db import utcnow
 from core.extensions import db
-from courses.curriculum import apply_curriculum, read_curriculum
+from courses.loader import apply_curriculum, read_curriculum
+from curriculum.models import Module, Quiz
+from curriculum.question_types import QUESTION_TYPES
+from demo.quizzes import sample_answer
 from modules.grading import draw_paper, totals
-from modules.demo import sample_answer
-from modules.models import Attempt, AttemptAnswer, AttemptState, Module, Quiz
-from modules.question_types import QUESTION_TYPES
+from modules.models import Attempt, AttemptAnswer, AttemptState
 
 ROOT = Path(__file__).parent.parent
 ATTEMPTS = int(os.environ.get("BENCH_ATTEMPTS", "100000"))

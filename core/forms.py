@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.timezones import is_valid_timezone, timezone_choices
 
@@ -19,3 +20,8 @@ class TimezoneField(SelectField):
     def pre_validate(self, form):
         if not is_valid_timezone(self.data):
             raise ValidationError("Choose a time zone from the list.")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -1,22 +1,16 @@
-"""`flask content ...` and `flask demo ...`: one transaction per command."""
-import os
-import secrets
+"""`flask content ...`: validate and load the curriculum files in one transaction."""
 import sys
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from core.extensions import db
-from courses.certificates import award_if_complete
-from courses.curriculum import apply_curriculum, find_key_conflicts, read_curriculum
-from courses.models import CourseModule, Enrolment, EnrolmentState
+from courses.loader import apply_curriculum, read_curriculum
+from curriculum.loader import find_key_conflicts
 
 content_cli = click.Group("content", help="Validate and load the curriculum files.")
-demo_cli = click.Group("demo", help="Demonstration data.")
-certificates_cli = click.Group("certificates", help="Course certificates.")
 
 
 def _content_root(path: str | None) -> Path:
@@ -48,7 +42,7 @@ def load_content(path):
     """Validate, then load or update the curriculum at PATH (default: content/)."""
     root = _content_root(path)
     curriculum, problems = read_curriculum(root)
-    problems = problems or find_key_conflicts(root, curriculum)
+    problems = problems or find_key_conflicts(root, curriculum.modules)
     if problems:
         _report(problems)
     summary = apply_curriculum(curriculum)
@@ -61,42 +55,3 @@ def load_content(path):
             click.echo(f"{label}: {len(items)}")
             for item in items:
                 click.echo(f"  {item}")
-
-
-@demo_cli.command("load")
-@with_appcontext
-def load_demo():
-    """Create (or refresh) the demo organisation, people, runs and progress."""
-    from courses.demo import load_demo_data
-
-    password = os.environ.get("DEMO_PASSWORD")
-    generated = not password
-    password = password or secrets.token_urlsafe(12)
-    try:
-        created = load_demo_data(password, reset_passwords=not generated)
-    except LookupError as error:
-        click.echo(f"demo load: {error}", err=True)
-        sys.exit(1)
-    db.session.commit()
-    if created:
-        click.echo(f"Demo users: {', '.join(created)}")
-        if generated:
-            click.echo(f"Their password (shown once; set DEMO_PASSWORD to choose one): {password}")
-    else:
-        click.echo("Demo data is already loaded; nothing changed.")
-
-
-@certificates_cli.command("award")
-@with_appcontext
-def award_certificates():
-    """Award the certificates everybody has earned and not yet received (idempotent; one transaction per person)."""
-    module_ids = db.session.scalars(select(CourseModule.module_id).distinct()).all()
-    learner_ids = db.session.scalars(select(Enrolment.user_id).where(Enrolment.state == EnrolmentState.ENROLLED)
-                                     .distinct().order_by(Enrolment.user_id)).all()
-    awarded = 0
-    # E-mailed links need a host; outside a request it is BASE_URL (set it in production).
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"] or "http://127.0.0.1:5000"):
-        for learner_id in learner_ids:
-            awarded += len(award_if_complete(learner_id, module_ids))
-            db.session.commit()
-    click.echo(f"Awarded {awarded} certificate(s).")

@@ -2,23 +2,28 @@ from datetime import time, timedelta
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (DateField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
-                     TimeField)
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TimeField,
+)
+from wtforms.validators import (
+    URL,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from accounts.models import User
 from core.extensions import db
-from core.forms import TimezoneField
+from core.forms import MultiCheckboxField, TimezoneField
 from core.timezones import local_to_utc
-from courses.certificates import normalise_code
 from courses.models import Course, CourseFormat
-from modules.completion import ModuleState
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RunForm(FlaskForm):
@@ -119,62 +124,3 @@ class CatalogueFilterForm(FlaskForm):
                          validators=[Optional()])
     topic = SelectField("Topic", validators=[Optional()])
     submit = SubmitField("Filter")
-
-
-class MatrixFilterForm(FlaskForm):
-    """The competency matrix's filters: a GET form, so a filtered matrix has an address to share or bookmark."""
-
-    class Meta:
-        csrf = False
-
-    run = SelectField("Course run", default="")
-    state = SelectField("Members with a module that is", default="",
-                        choices=[("", "Any state")] + [(state.name, state.value) for state in ModuleState])
-    submit = SubmitField("Show")
-
-    def __init__(self, formdata, runs, **kwargs):
-        super().__init__(formdata, **kwargs)
-        self.runs = {str(run.id): run for run in runs}
-        self.run.choices = [("", "All courses")] + [(key, run.name) for key, run in self.runs.items()]
-
-    @property
-    def chosen_run(self):
-        return self.runs.get(self.run.data)
-
-    @property
-    def chosen_state(self) -> ModuleState | None:
-        return ModuleState[self.state.data] if self.state.data else None
-
-
-class VerifyCertificateForm(FlaskForm):
-    """The public look-up: a GET form (nothing changes), so no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    code = StringField("Verification code", description="16 letters and digits, printed on the certificate, "
-                       "e.g. K7QD-4XTM-PLA2-R6FW. Spaces, hyphens and case do not matter.",
-                       validators=[InputRequired(message="Enter the verification code from the certificate.")])
-    submit = SubmitField("Check the certificate")
-
-    def validate_code(self, field):
-        if normalise_code(field.data) is None:
-            raise ValidationError("Enter the 16 letters and digits of the code, as printed on the certificate.")
-
-
-class CertificateSearchForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    q = StringField("Name or code", validators=[Optional(), Length(max=120)])
-    status = SelectField("Status", choices=[("", "Any status"), ("valid", "Valid"), ("expired", "Expired"),
-                                            ("revoked", "Revoked")], validators=[Optional()])
-    submit = SubmitField("Search")
-
-
-class RevokeCertificateForm(FlaskForm):
-    reason = TextAreaField("Reason for revoking", description="Kept private: the trainee is told it by e-mail; "
-                           "the public verification page shows only that the certificate was revoked, and when.",
-                           validators=[DataRequired(message="Give the reason for revoking the certificate."),
-                                       Length(max=2000)])
-    submit = SubmitField("Revoke the certificate")

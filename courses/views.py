@@ -8,16 +8,13 @@ from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
 from core.web import safe_redirect_target
-from courses import bp
-from courses import dashboards
 from courses import enrolment as ops
 from courses.forms import CatalogueFilterForm, EnrolMembersForm, RunForm
 from courses.models import Course, CourseFormat, CourseModule, Enrolment, EnrolmentState, Run
 from courses.runs import save_run
-from modules.models import Module
+from curriculum.models import Module
 
 
-@bp.route("/")
 def catalogue():
     form = CatalogueFilterForm(request.args)
     topics = db.session.scalars(select(Module).where(Module.is_retired.is_(False)).order_by(Module.title)).all()
@@ -41,7 +38,6 @@ def _group_runs(runs) -> dict[int, list[Run]]:
     return grouped
 
 
-@bp.route("/courses/<slug>")
 def show_course(slug: str):
     course = db.session.scalar(select(Course).where(Course.slug == slug, Course.is_retired.is_(False)).options(
         selectinload(Course.course_modules).selectinload(CourseModule.module).selectinload(Module.lessons)))
@@ -65,7 +61,6 @@ def _run_or_404(run_id: int) -> Run:
     return run
 
 
-@bp.route("/runs/<int:run_id>")
 def show_run(run_id: int):
     run = _run_or_404(run_id)
     mine = None
@@ -83,7 +78,6 @@ def show_run(run_id: int):
                            can_enrol_members=bool(organisation and organisation.can_enrol_members(current_user)))
 
 
-@bp.route("/runs/<int:run_id>/enrol", methods=["POST"])
 @login_required
 def enrol_self(run_id: int):
     run = _run_or_404(run_id)
@@ -100,7 +94,6 @@ def enrol_self(run_id: int):
     return redirect(url_for("courses.show_run", run_id=run.id))
 
 
-@bp.route("/enrolments/<int:enrolment_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw_enrolment(enrolment_id: int):
     enrolment = db.get_or_404(Enrolment, enrolment_id)
@@ -114,7 +107,6 @@ def withdraw_enrolment(enrolment_id: int):
                                          url_for("courses.show_run", run_id=enrolment.run_id)))
 
 
-@bp.route("/runs/<int:run_id>/enrol-members", methods=["GET", "POST"])
 @login_required
 def enrol_members(run_id: int):
     run = _run_or_404(run_id)
@@ -146,15 +138,8 @@ def enrol_members(run_id: int):
                            taken=ops.seats_taken([run.id]).get(run.id, 0))
 
 
-@bp.route("/dashboard")
-@login_required
-def dashboard():
-    return render_template("courses/dashboard.html", **dashboards.build(current_user))
-
-
 # -- administration -----------------------------------------------------------
 
-@bp.route("/admin/runs")
 @login_required
 def list_runs():
     require(current_user.is_admin)
@@ -163,7 +148,6 @@ def list_runs():
     return render_template("courses/list_runs.html", page=page, seats=ops.seats_taken(r.id for r in page.items))
 
 
-@bp.route("/admin/runs/new", methods=["GET", "POST"])
 @login_required
 def create_run():
     require(current_user.is_admin)
@@ -176,7 +160,6 @@ def create_run():
     return render_template("courses/edit_run.html", form=form, run=None)
 
 
-@bp.route("/admin/runs/<int:run_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_run(run_id: int):
     run = _run_or_404(run_id)

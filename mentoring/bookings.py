@@ -18,11 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
-from accounts.operations import absolute_url
 from core import audit
 from core.db import utcnow
 from core.extensions import db
 from core.mail import queue_mail
+from core.urls import absolute_url
 from mentoring import calendar, slots
 from mentoring.models import Attendance, Booking, BookingSeries, BookingState, MentorProfile
 

@@ -1,6 +1,5 @@
 """`flask mentoring ...`: timed jobs, safe to run from cron on several machines at once."""
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from core.extensions import db
@@ -14,12 +13,10 @@ mentoring_cli = click.Group("mentoring", help="Mentoring sessions: reminders.")
 def send_reminders():
     """E-mail everyone whose session is due a reminder (24 hours before), exactly once."""
     total = 0
-    # E-mailed links need a host; outside a request it is BASE_URL (set it in production).
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"] or "http://127.0.0.1:5000"):
-        while True:
-            claimed = claim_due_reminders()
-            db.session.commit()
-            if not claimed:
-                break
-            total += len(claimed)
+    while True:
+        claimed = claim_due_reminders()
+        db.session.commit()
+        if not claimed:
+            break
+        total += len(claimed)
     click.echo(f"{total} reminder(s) sent.")

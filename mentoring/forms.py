@@ -7,11 +7,10 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.extensions import db
-from core.forms import TimezoneField
-from courses.forms import MultiCheckboxField
+from core.forms import MultiCheckboxField, TimezoneField
+from curriculum.models import Module
 from mentoring import slots
 from mentoring.models import Attendance
-from modules.models import Module
 
 LENGTH_CHOICES = [(15, "15 minutes"), (30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1½ hours"),
                   (120, "2 hours")]

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import User
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
-from courses.enrolment import mentor_ids_of
+from courses.access import mentor_ids_of
+from curriculum.models import Module
 from mentoring import slots
-from modules.models import Module
 
 
 class MentorProfile(db.Model):

@@ -11,13 +11,20 @@ from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
 from core.timezones import viewer_timezone
-from courses.enrolment import mentor_ids_of
+from courses.access import mentor_ids_of
 from courses.models import Enrolment, EnrolmentState, Run, run_mentors
 from mentoring import bookings as ops
-from mentoring import bp, calendar, slots
+from mentoring import calendar, slots
 from mentoring.forms import AvailabilityForm, BookingForm, CancelForm, NotesForm, RescheduleForm, parse_start
-from mentoring.models import (Attendance, AvailabilityOverride, AvailabilityWindow, Booking, BookingState,
-                              CalendarFeed, MentorProfile)
+from mentoring.models import (
+    Attendance,
+    AvailabilityOverride,
+    AvailabilityWindow,
+    Booking,
+    BookingState,
+    CalendarFeed,
+    MentorProfile,
+)
 
 TAKEN = "This time was just taken."
 
@@ -64,7 +71,6 @@ def _minutes(length: timedelta) -> int:
     return int(length.total_seconds() // 60)
 
 
-@bp.route("/")
 @login_required
 def list_mentors():
     require(current_user.is_learner)
@@ -76,7 +82,6 @@ def list_mentors():
     return render_template("mentoring/list_mentors.html", page=db.paginate(query))
 
 
-@bp.route("/mentors/<int:mentor_id>/book", methods=["GET", "POST"])
 @login_required
 def book_slot(mentor_id: int):
     profile = _profile_or_404(mentor_id)
@@ -112,7 +117,6 @@ def book_slot(mentor_id: int):
                            form=form, problem=problem, taken_message=TAKEN, **_one_week(free)), status
 
 
-@bp.route("/sessions")
 @login_required
 def list_sessions():
     past = request.args.get("show") == "past"
@@ -126,7 +130,6 @@ def list_sessions():
                            action_form=ActionForm())
 
 
-@bp.route("/sessions/<int:booking_id>")
 @login_required
 def show_booking(booking_id: int):
     booking = _booking_or_404(booking_id)
@@ -136,7 +139,6 @@ def show_booking(booking_id: int):
                            cancel_form=CancelForm(later_count=len(later)))
 
 
-@bp.route("/sessions/<int:booking_id>/cancel", methods=["POST"])
 @login_required
 def cancel_booking(booking_id: int):
     booking = _booking_or_404(booking_id, lock=True)
@@ -156,7 +158,6 @@ def cancel_booking(booking_id: int):
     return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
 
 
-@bp.route("/sessions/<int:booking_id>/reschedule", methods=["GET", "POST"])
 @login_required
 def reschedule_booking(booking_id: int):
     booking = _booking_or_404(booking_id, lock=request.method == "POST")
@@ -183,7 +184,6 @@ def reschedule_booking(booking_id: int):
                            taken_message=TAKEN, **_one_week(free)), status
 
 
-@bp.route("/sessions/<int:booking_id>/notes", methods=["GET", "POST"])
 @login_required
 def edit_notes(booking_id: int):
     booking = _booking_or_404(booking_id)
@@ -200,7 +200,6 @@ def edit_notes(booking_id: int):
     return render_template("mentoring/edit_notes.html", booking=booking, form=form)
 
 
-@bp.route("/availability", methods=["GET", "POST"])
 @login_required
 def edit_availability():
     require(current_user.is_mentor)
@@ -226,7 +225,6 @@ def edit_availability():
     return render_template("mentoring/edit_availability.html", form=form)
 
 
-@bp.route("/week")
 @login_required
 def show_week():
     require(current_user.is_mentor)
@@ -255,7 +253,6 @@ def show_week():
                            previous_week=monday - timedelta(weeks=1), next_week=monday + timedelta(weeks=1))
 
 
-@bp.route("/calendar-feed", methods=["POST"])
 @login_required
 def regenerate_feed():
     if not ActionForm().validate_on_submit():
@@ -270,7 +267,6 @@ def regenerate_feed():
     return redirect(url_for("mentoring.list_sessions"))
 
 
-@bp.route("/feed/<token>.ics")
 def calendar_feed(token: str):
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token)
                              .options(selectinload(CalendarFeed.user)))
@@ -292,9 +288,3 @@ def calendar_feed(token: str):
     return Response(calendar.feed(sessions, runs), mimetype="text/calendar",
                     headers={"Content-Disposition": "inline; filename=casework-academy.ics",
                              "Cache-Control": "private, max-age=300"})
-
-
-@bp.app_template_global()
-def module_session_notes(module) -> list[Booking]:
-    """The signed-in learner's notes from sessions linked to `module` (for the module page)."""
-    return ops.module_notes(current_user.id, module.id) if current_user.is_authenticated else []

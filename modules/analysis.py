@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 
 from core.extensions import db
-from modules.models import FINISHED_STATES, Attempt, AttemptAnswer, Quiz
-from modules.question_types import QUESTION_TYPES
+from curriculum.models import Quiz
+from curriculum.question_types import QUESTION_TYPES
+from modules.models import FINISHED_STATES, Attempt, AttemptAnswer
 
 BINS = 10
 FACILITY_LOW, FACILITY_HIGH, DISCRIMINATION_LOW = 0.2, 0.95, 0.2

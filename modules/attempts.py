@@ -15,15 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
-from accounts.operations import absolute_url
 from core import audit
 from core.db import lock_for_update, utcnow
 from core.extensions import db
 from core.mail import queue_mail
-from courses.certificates import award_if_complete
+from core.urls import absolute_url
+from curriculum.models import Question, Quiz
+from curriculum.question_types import QUESTION_TYPES
 from modules.grading import attempts_left, deadline, draw_paper, is_passed, quiz_grade, totals
-from modules.models import (Attempt, AttemptAnswer, AttemptState, Question, Quiz, QuizAdjustment, Regrade)
-from modules.question_types import QUESTION_TYPES
+from modules.models import Attempt, AttemptAnswer, AttemptState, QuizAdjustment, Regrade
+from modules.signals import module_progressed
 
 
 class QuizRefusal(Exception):
@@ -189,7 +190,7 @@ def _award_if_passing(attempt: Attempt) -> None:
     """A finished attempt can complete the module (and a run) only if its own grade passes: a failing
     grade cannot turn the quiz's grade (highest, latest, first or average) from a fail into a pass."""
     if attempt.is_finished and is_passed(attempt.grade, attempt.quiz.pass_mark):
-        award_if_complete(attempt.user_id, [attempt.quiz.module_id])
+        module_progressed.send(None, learner_id=attempt.user_id, module_ids=[attempt.quiz.module_id], now=utcnow())
 
 
 def close_if_overdue(attempt: Attempt, now: datetime) -> bool:

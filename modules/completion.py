@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core.extensions import db
+from curriculum.models import Lesson, Module, Quiz
 from modules.grading import is_passed, quiz_grade
-from modules.models import FINISHED_STATES, Attempt, Lesson, LessonRead, Module, Quiz, SignOff, SignOffState
+from modules.models import FINISHED_STATES, Attempt, LessonRead, SignOff, SignOffState
 
 
 class ModuleState(enum.Enum):

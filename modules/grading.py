@@ -3,7 +3,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from modules.question_types import QUESTION_TYPES
+from curriculum.question_types import QUESTION_TYPES
 
 GRADING_METHODS = ("highest", "latest", "first", "average")
 

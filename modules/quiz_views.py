@@ -11,16 +11,25 @@ from core.db import utcnow
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
-from courses.enrolment import learner_ids_of, module_access
+from courses.access import learner_ids_of, module_access
 from courses.models import CourseModule, Enrolment, EnrolmentState, Run
-from modules import bp
+from curriculum.models import Question, Quiz
+from curriculum.question_types import QUESTION_TYPES, AnswerError
 from modules.analysis import analyse, analysis_csv, histogram
-from modules.attempts import (QuizRefusal, close_if_overdue, grant_adjustment, lock_attempt, mark, regrade_question,
-                              save_answers, standings, start_attempt, submit)
+from modules.attempts import (
+    QuizRefusal,
+    close_if_overdue,
+    grant_adjustment,
+    lock_attempt,
+    mark,
+    regrade_question,
+    save_answers,
+    standings,
+    start_attempt,
+    submit,
+)
 from modules.forms import AdjustmentForm, MarkForm
-from modules.models import (Attempt, AttemptAnswer, AttemptState, Question, Quiz, QuizAdjustment, Regrade,
-                            oversees)
-from modules.question_types import QUESTION_TYPES, AnswerError
+from modules.models import Attempt, AttemptAnswer, AttemptState, QuizAdjustment, Regrade, oversees
 from modules.views import module_or_404
 
 QUESTIONS_PER_PAGE = 5
@@ -53,7 +62,6 @@ def _check_csrf() -> None:
         abort(400, "The form has expired; reload the page and try again.")
 
 
-@bp.route("/modules/<slug>/quiz")
 def show_quiz(slug: str):
     module = module_or_404(slug)
     quiz = _quiz_of(module)
@@ -70,7 +78,6 @@ def show_quiz(slug: str):
                            standing=standing, bank_size=len(quiz.questions), form=ActionForm())
 
 
-@bp.route("/modules/<slug>/quiz/start", methods=["POST"])
 def start_quiz(slug: str):
     module = module_or_404(slug)
     quiz = _quiz_of(module)
@@ -101,7 +108,6 @@ def _time_up_redirect(attempt: Attempt, refused: bool):
     return redirect(url_for("modules.review_attempt", attempt_id=attempt.id))
 
 
-@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 def take_attempt(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     require(attempt.belongs_to(current_user))
@@ -150,7 +156,6 @@ def take_attempt(attempt_id: int):
                            posted=posted, types=QUESTION_TYPES, form=ActionForm()), 400 if errors else 200
 
 
-@bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
 def submit_attempt(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     require(attempt.belongs_to(current_user))
@@ -181,7 +186,6 @@ def _run_closed_for(user_id: int, module_id: int) -> bool:
     return last_end is not None and last_end <= utcnow()
 
 
-@bp.route("/attempts/<int:attempt_id>/review")
 def review_attempt(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     require(attempt.can_view(current_user))
@@ -199,7 +203,6 @@ def review_attempt(attempt_id: int):
                            can_adjust=QuizAdjustment.can_grant(current_user, attempt.user_id))
 
 
-@bp.route("/marking")
 def marking_queue():
     require(AttemptAnswer.can_use_marking_queue(current_user))
     query = (select(AttemptAnswer).join(Attempt)
@@ -215,7 +218,6 @@ def marking_queue():
     return render_template("modules/quiz/marking_queue.html", page=page)
 
 
-@bp.route("/answers/<int:answer_id>/mark", methods=["GET", "POST"])
 def mark_answer(answer_id: int):
     row = db.get_or_404(AttemptAnswer, answer_id)
     require(oversees(current_user, row.attempt.user_id))
@@ -237,7 +239,6 @@ def mark_answer(answer_id: int):
         400 if form.errors else 200
 
 
-@bp.route("/quizzes/<int:quiz_id>/learners/<int:user_id>/adjustment", methods=["GET", "POST"])
 def grant_quiz_adjustment(quiz_id: int, user_id: int):
     quiz = db.get_or_404(Quiz, quiz_id)
     trainee = db.get_or_404(User, user_id)
@@ -269,7 +270,6 @@ def _scope() -> str:
     return scope
 
 
-@bp.route("/admin/quizzes/<int:quiz_id>/analysis")
 def show_analysis(quiz_id: int):
     quiz = _analysable_quiz(quiz_id)
     scope = _scope()
@@ -278,7 +278,6 @@ def show_analysis(quiz_id: int):
                            chart=histogram(report.histogram))
 
 
-@bp.route("/admin/quizzes/<int:quiz_id>/analysis.csv")
 def export_analysis(quiz_id: int):
     quiz = _analysable_quiz(quiz_id)
     scope = _scope()
@@ -287,7 +286,6 @@ def export_analysis(quiz_id: int):
         "Content-Disposition": f'attachment; filename="{quiz.module.slug}-item-analysis-{scope}.csv"'})
 
 
-@bp.route("/admin/quizzes/<int:quiz_id>/regrade")
 def list_regrades(quiz_id: int):
     quiz = _analysable_quiz(quiz_id)
     log = db.paginate(select(Regrade).join(Question).where(Question.quiz_id == quiz.id)
@@ -299,7 +297,6 @@ def list_regrades(quiz_id: int):
                            form=ActionForm())
 
 
-@bp.route("/admin/questions/<int:question_id>/regrade", methods=["POST"])
 def regrade(question_id: int):
     question = db.get_or_404(Question, question_id)
     require(question.quiz.can_analyse(current_user))

@@ -6,17 +6,24 @@ from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.permissions import require
-from courses.enrolment import module_access
+from courses.access import module_access
 from courses.models import Run, run_mentors
 from mentoring.bookings import module_notes
-from modules import bp
 from modules.attempts import standings
 from modules.completion import STATE_OF_SIGN_OFF, can_request_sign_off, module_state
 from modules.evidence import path_of
 from modules.forms import RevokeSignOffForm, SignOffRequestForm, decision_form
 from modules.models import SignOff, SignOffEvent, SignOffState, SignOffVersion
-from modules.signoffs import (SignOffRefusal, facts_for, lock_sign_off, request_sign_off, return_for_revision,
-                              revoke_sign_off, sign_off_module, sign_off_of)
+from modules.signoffs import (
+    SignOffRefusal,
+    facts_for,
+    lock_sign_off,
+    request_sign_off,
+    return_for_revision,
+    revoke_sign_off,
+    sign_off_module,
+    sign_off_of,
+)
 from modules.views import module_or_404
 
 QUEUE_STATES = {"waiting": [SignOffState.REQUESTED], "signed-off": [SignOffState.SIGNED_OFF],
@@ -33,7 +40,6 @@ def _sign_off_or_404(sign_off_id: int) -> SignOff:
     return sign_off
 
 
-@bp.route("/modules/<slug>/sign-off", methods=["GET", "POST"])
 def request_module_sign_off(slug: str):
     module = module_or_404(slug)
     require(module.is_sign_off_required and module_access(current_user, module).counts_progress)
@@ -63,7 +69,6 @@ def request_module_sign_off(slug: str):
         400 if form.errors else 200
 
 
-@bp.route("/sign-offs")
 def sign_off_queue():
     require(SignOff.can_use_queue(current_user))
     shown = request.args.get("show", "waiting")
@@ -81,7 +86,6 @@ def sign_off_queue():
     return render_template("modules/signoff/queue.html", page=page, shown=shown, states=QUEUE_STATES)
 
 
-@bp.route("/sign-offs/<int:sign_off_id>")
 def show_sign_off(sign_off_id: int):
     sign_off = _sign_off_or_404(sign_off_id)
     require(sign_off.can_view(current_user))
@@ -105,7 +109,6 @@ def _render_sign_off(sign_off: SignOff, decision=None, revocation=None, status=2
                            can_revise=sign_off.can_revise(current_user)), status
 
 
-@bp.route("/sign-offs/<int:sign_off_id>/decide", methods=["POST"])
 def decide_sign_off(sign_off_id: int):
     sign_off = _sign_off_or_404(sign_off_id)
     require(sign_off.is_decided_by_mentor(current_user))
@@ -130,7 +133,6 @@ def decide_sign_off(sign_off_id: int):
     return redirect(url_for("modules.sign_off_queue"))
 
 
-@bp.route("/sign-offs/<int:sign_off_id>/revoke", methods=["POST"])
 def revoke_module_sign_off(sign_off_id: int):
     sign_off = _sign_off_or_404(sign_off_id)
     require(sign_off.is_overseen_by(current_user))
@@ -149,7 +151,6 @@ def revoke_module_sign_off(sign_off_id: int):
     return redirect(url_for("modules.show_sign_off", sign_off_id=sign_off_id))
 
 
-@bp.route("/sign-offs/<int:sign_off_id>/versions/<int:number>/file")
 def download_evidence(sign_off_id: int, number: int):
     sign_off = _sign_off_or_404(sign_off_id)
     require(sign_off.can_view(current_user))

@@ -8,22 +8,23 @@ Each step tells the trainee, the run's mentors and the trainee's leaders
 """
 from datetime import datetime
 
-from flask import render_template, url_for
+from flask import render_template
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.operations import absolute_url
 from core import audit
 from core.db import lock_for_update, utcnow
 from core.extensions import db
 from core.mail import queue_mail
 from core.notices import notify
-from courses import certificates
-from courses.enrolment import seats_with_module
+from core.urls import absolute_url, path_for
+from courses.access import seats_with_module
 from courses.models import Run, run_mentors
+from curriculum.models import Module
 from modules import evidence
 from modules.completion import ModuleFacts, can_request_sign_off, gather
-from modules.models import Module, SignOff, SignOffAction, SignOffEvent, SignOffState, SignOffVersion
+from modules.models import SignOff, SignOffAction, SignOffEvent, SignOffState, SignOffVersion
+from modules.signals import module_progressed, sign_off_revoked
 
 MAX_ANSWER_LENGTH = 20_000
 
@@ -110,7 +111,7 @@ def sign_off_module(sign_off: SignOff, by: User, version_number: int, criteria_c
     _record(sign_off, by, SignOffAction.SIGNED_OFF, now, version=version_number, comment=comment.strip(),
             criteria_comments=[{"criterion": criterion, "comment": text.strip()}
                                for criterion, text in zip(criteria, criteria_comments)])
-    certificates.award_if_complete(sign_off.learner_id, [sign_off.module_id], now)
+    module_progressed.send(None, learner_id=sign_off.learner_id, module_ids=[sign_off.module_id], now=now)
 
 
 def return_for_revision(sign_off: SignOff, by: User, version_number: int, feedback: str,
@@ -133,8 +134,7 @@ def revoke_sign_off(sign_off: SignOff, by: User, reason: str, now: datetime | No
         raise SignOffRefusal("Give the reason for revoking.")
     sign_off.state, sign_off.state_changed_at = SignOffState.REVOKED, now
     _record(sign_off, by, SignOffAction.REVOKED, now, version=sign_off.latest_version.number, comment=reason.strip())
-    certificates.revoke_for_module(sign_off.learner_id, sign_off.module_id, by,
-                                   f"The sign-off on {sign_off.module.title} was revoked: {reason.strip()}")
+    sign_off_revoked.send(sign_off, by=by, reason=reason.strip())
 
 
 _TOLD_WHAT = {
@@ -171,7 +171,7 @@ def _tell_everyone(sign_off: SignOff, actor: User, action: SignOffAction, commen
                                         module=sign_off.module.title)
     recipients = [person for person in people_to_tell(sign_off) if person.id != actor.id and person.is_active]
     notify([person.id for person in recipients], summary + ".",
-           url_for("modules.show_sign_off", sign_off_id=sign_off.id))
+           path_for("modules.show_sign_off", sign_off_id=sign_off.id))
     link = absolute_url("modules.show_sign_off", sign_off_id=sign_off.id)
     for person in recipients:
         # Feedback is for the trainee and mentors; a leader learns the step and, for a revocation, its reason.

@@ -3,15 +3,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from core.db import utcnow
 from core.extensions import db
 from core.permissions import require
-from courses.certificates import award_if_complete
-from courses.enrolment import module_access
-from modules import bp
+from courses.access import module_access
+from curriculum.models import Lesson, Module
+from mentoring.bookings import module_notes
 from modules.attempts import standings
 from modules.completion import can_request_sign_off, gather, module_state
-from modules.models import Lesson, Module
 from modules.progress import lesson_progress, next_unread, read_lesson_ids, record_read
+from modules.signals import module_progressed
 
 
 def module_or_404(slug: str) -> Module:
@@ -22,7 +23,6 @@ def module_or_404(slug: str) -> Module:
     return module
 
 
-@bp.route("/modules/<slug>")
 def show_module(slug: str):
     module = module_or_404(slug)
     access = module_access(current_user, module)
@@ -35,10 +35,10 @@ def show_module(slug: str):
         next_lesson=next_unread(module.lessons, read_ids) if access.can_read else None,
         quiz_standing=standings(current_user.id, [module.quiz])[module.quiz.id]
         if access.counts_progress and module.quiz else None,
+        session_notes=module_notes(current_user.id, module.id) if current_user.is_authenticated else [],
     )
 
 
-@bp.route("/modules/<slug>/lessons/<lesson_slug>")
 def show_lesson(slug: str, lesson_slug: str):
     module = module_or_404(slug)
     lesson = db.session.scalar(select(Lesson).where(
@@ -55,7 +55,7 @@ def show_lesson(slug: str, lesson_slug: str):
         newly_read = lesson.id not in read_ids
         read_ids.add(lesson.id)
         if newly_read and lesson_progress([item.id for item in lessons], read_ids).is_complete:
-            award_if_complete(current_user.id, [module.id])
+            module_progressed.send(None, learner_id=current_user.id, module_ids=[module.id], now=utcnow())
         db.session.commit()
     index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
     return render_template(

@@ -21,9 +21,10 @@ from core.config import normalise_database_url
 from core.db import utcnow
 from core.extensions import db as _db
 from core.extensions import limiter
-from courses.curriculum import apply_curriculum, read_curriculum
+from courses.loader import apply_curriculum, read_curriculum
 from courses.models import Course, Enrolment, EnrolmentState, Run
-from modules.models import Attempt, AttemptState, LessonRead, Module
+from curriculum.models import Module
+from modules.models import Attempt, AttemptState, LessonRead
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 TEST_PASSWORD = "correct horse battery"

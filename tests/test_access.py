@@ -6,10 +6,11 @@ so nobody can add a page without deciding who may use it.
 import pytest
 
 from accounts.models import Invitation, OrganisationState
+from certificates.models import Certificate
+from certificates.operations import new_code
 from core.db import utcnow
 from core.extensions import db
-from courses.certificates import new_code
-from courses.models import Certificate, EnrolmentState
+from courses.models import EnrolmentState
 from tests.mentoring.helpers import add_world
 from tests.modules.signoff_helpers import add_sign_off_world
 
@@ -29,21 +30,21 @@ RULES = {
     "courses.enrol_self": ("POST", "/runs/{run}/enrol", {"trainee", "other_trainee", "leader", "other_leader"}),
     "courses.withdraw_enrolment": ("POST", "/enrolments/{enrolment}/withdraw", {"trainee", "leader", "admin"}),
     "courses.enrol_members": ("GET", "/runs/{run}/enrol-members", {"leader", "other_leader"}),
-    "courses.dashboard": ("GET", "/dashboard", SIGNED_IN),
+    "dashboards.dashboard": ("GET", "/dashboard", SIGNED_IN),
     "courses.list_runs": ("GET", "/admin/runs", ADMIN),
     "courses.create_run": ("GET", "/admin/runs/new", ADMIN),
     "courses.edit_run": ("GET", "/admin/runs/{run}/edit", ADMIN),
     # The competency matrix: the organisation's own leaders and administrators; the list of matrices: administrators.
-    "courses.show_matrix": ("GET", "/organisations/{organisation}/matrix", {"leader", "admin"}),
-    "courses.export_matrix": ("GET", "/organisations/{organisation}/matrix.csv", {"leader", "admin"}),
-    "courses.list_matrices": ("GET", "/admin/matrix", ADMIN),
+    "team.show_matrix": ("GET", "/organisations/{organisation}/matrix", {"leader", "admin"}),
+    "team.export_matrix": ("GET", "/organisations/{organisation}/matrix.csv", {"leader", "admin"}),
+    "team.list_matrices": ("GET", "/admin/matrix", ADMIN),
     # Certificates: the trainee's own, their leader sees it, administrators manage; verification is public.
-    "courses.download_certificate": ("GET", "/certificates/{certificate}.pdf", {"trainee", "leader", "admin"}),
-    "courses.reissue_certificate": ("POST", "/certificates/{certificate}/reissue", {"trainee", "admin"}),
-    "courses.verify_form": ("GET", "/verify", EVERYONE),
-    "courses.verify_certificate": ("GET", "/verify/{certificate_code}", EVERYONE),
-    "courses.list_certificates": ("GET", "/admin/certificates", ADMIN),
-    "courses.revoke_certificate": ("GET", "/admin/certificates/{certificate}/revoke", ADMIN),
+    "certificates.download_certificate": ("GET", "/certificates/{certificate}.pdf", {"trainee", "leader", "admin"}),
+    "certificates.reissue_certificate": ("POST", "/certificates/{certificate}/reissue", {"trainee", "admin"}),
+    "certificates.verify_form": ("GET", "/verify", EVERYONE),
+    "certificates.verify_certificate": ("GET", "/verify/{certificate_code}", EVERYONE),
+    "certificates.list_certificates": ("GET", "/admin/certificates", ADMIN),
+    "certificates.revoke_certificate": ("GET", "/admin/certificates/{certificate}/revoke", ADMIN),
     "modules.show_module": ("GET", "/modules/appeals-basics", EVERYONE),
     "modules.show_lesson": ("GET", "/modules/appeals-basics/lessons/01-routes",
                             {"trainee", "mentor", "other_mentor", "admin"}),

@@ -2,7 +2,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 
-
 def test_migrations_match_the_models(app, db):
     """`flask db check`: the schema built by the migrations is exactly what the models describe."""
     with db.engine.connect() as connection:

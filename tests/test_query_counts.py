@@ -11,9 +11,9 @@ from tests.modules.signoff_helpers import grow_sign_offs
 @pytest.fixture
 def grow(make_organisation, make_user, make_run, enrol):
     """Adds `scale` runs, organisations, trainees and enrolments (and lesson reads) to the world."""
-    from modules.progress import record_read
-    from modules.models import Lesson
     from core.extensions import db
+    from curriculum.models import Lesson
+    from modules.progress import record_read
     from tests.modules.quiz_helpers import awaiting_marking
 
     def add(scale, trainee, leader, mentor):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from courses.curriculum import apply_curriculum, read_curriculum
+from courses.loader import apply_curriculum, read_curriculum
 from courses.models import CourseFormat
 
 CONTENT = Path(__file__).parent.parent / "content"

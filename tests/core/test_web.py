@@ -1,7 +1,6 @@
 import pytest
 
 
-
 def test_every_response_carries_the_security_headers(client, curriculum):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]

@@ -2,7 +2,8 @@
 from datetime import datetime, timezone
 
 from core.extensions import db
-from modules.models import LessonRead, Module, SignOff, SignOffState
+from curriculum.models import Module
+from modules.models import LessonRead, SignOff, SignOffState
 
 #: 23:30 UTC on 30 June is already 1 July in London
 LATE_JUNE = datetime(2025, 6, 30, 23, 30, tzinfo=timezone.utc)

@@ -7,12 +7,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pypdf import PdfReader
 
+from certificates import operations as ops
+from certificates.models import Certificate
 from core.db import utcnow
 from core.extensions import db
 from core.notices import Notice
-from courses import certificates as ops
-from courses.models import Certificate, Course
-from modules.models import Attempt, Module, SignOff, SignOffState
+from courses.models import Course
+from curriculum.models import Module
+from modules.models import Attempt, SignOff, SignOffState
 from tests.modules.quiz_helpers import fixture_quiz, page_form
 
 CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from courses.curriculum import apply_curriculum, read_curriculum
+from courses.loader import apply_curriculum, read_curriculum
 from courses.models import Course, CourseModule
-from modules.models import Lesson, Module, Question
+from curriculum.models import Lesson, Module, Question
 from tests.conftest import FIXTURE_CONTENT
 
 

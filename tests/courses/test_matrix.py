@@ -8,10 +8,10 @@ from sqlalchemy import insert
 
 from accounts.models import User
 from core.extensions import db
-from courses.matrix import build_matrix, matrix_csv
 from courses.models import Enrolment, EnrolmentState
 from modules.completion import ModuleState
 from modules.models import LessonRead, SignOff, SignOffState
+from team.matrix import build_matrix, matrix_csv
 from tests.conftest import TEST_PASSWORD_HASH
 from tests.courses.matrix_helpers import LATE_JUNE, add_team, module_named
 
@@ -242,12 +242,12 @@ def test_a_matrix_of_several_pages_links_to_each_keeping_the_filters(app, team):
     from flask import render_template
     from flask_login import login_user
 
-    from courses.forms import MatrixFilterForm
+    from team.forms import MatrixFilterForm
 
     matrix = build_matrix(team["organisation"], state=ModuleState.NOT_STARTED, page=2, per_page=4)
     with app.test_request_context():
         login_user(team["leader"])
-        html = render_template("courses/show_matrix.html", matrix=matrix, states=list(ModuleState),
+        html = render_template("team/show_matrix.html", matrix=matrix, states=list(ModuleState),
                                form=MatrixFilterForm({}, []))
 
     assert "page 2 of 2" in html

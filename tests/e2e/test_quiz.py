@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from core.db import utcnow
-from modules.models import Attempt, AttemptState, Question
+from curriculum.models import Question
+from modules.models import Attempt, AttemptState
 from tests.modules.quiz_helpers import awaiting_marking, fixture_quiz, released_trainee
 
 

@@ -51,7 +51,7 @@ def confirmed(mentor_id=None):
 
 def grow_sessions(scale: int, learner, mentor) -> None:
     """For the query-count test: `scale` upcoming and `scale` past sessions (with notes) between the two."""
-    from modules.models import Module
+    from curriculum.models import Module
 
     profile = ops.profile_of(mentor.id) or open_every_day(mentor)
     module = db.session.scalar(db.select(Module).order_by(Module.id))

@@ -7,9 +7,9 @@ from icalendar import Calendar
 from core.db import utcnow
 from core.extensions import db
 from courses.models import Run
+from curriculum.models import Module
 from mentoring import bookings as ops
 from mentoring.models import Attendance, Booking, CalendarFeed, MentorProfile
-from modules.models import Module
 from tests.mentoring.helpers import confirmed, first_free, post_booking
 
 

@@ -4,8 +4,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mentoring.slots import (Busy, Override, Rules, Window, by_local_day, format_overrides, format_windows, free_slots,
-                             nearest, open_intervals, parse_overrides, parse_windows, series_starts)
+from mentoring.slots import (
+    Busy,
+    Override,
+    Rules,
+    Window,
+    by_local_day,
+    format_overrides,
+    format_windows,
+    free_slots,
+    nearest,
+    open_intervals,
+    parse_overrides,
+    parse_windows,
+    series_starts,
+)
 
 UTC = timezone.utc
 LONDON = "Europe/London"

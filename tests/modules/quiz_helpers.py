@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 from core.extensions import db
-from modules.models import Attempt, Module, Question, Quiz
+from curriculum.models import Module, Question, Quiz
+from modules.models import Attempt
 
 
 def fixture_quiz() -> Quiz:

@@ -60,8 +60,9 @@ def post_decision(client, sign_off, decision, criteria=("Identifies both grounds
 def add_sign_off_world(trainee, run) -> dict:
     """For the access matrix: the trainee's waiting sign-off request, through `run`, with a stored PDF."""
     from core.extensions import db
+    from curriculum.models import Module
     from modules import evidence
-    from modules.models import Module, SignOff, SignOffState, SignOffVersion
+    from modules.models import SignOff, SignOffState, SignOffVersion
 
     module = db.session.scalar(db.select(Module).where(Module.slug == "appeals-basics"))
     checked = evidence.check_file("answer.pdf", pdf_bytes())
@@ -79,7 +80,8 @@ def grow_sign_offs(scale: int, trainee, run, members) -> None:
     trainee's own request (`scale` more versions, each returned), and `scale` notices for the trainee."""
     from core.extensions import db
     from core.notices import notify
-    from modules.models import Module, SignOff, SignOffAction, SignOffEvent, SignOffState, SignOffVersion
+    from curriculum.models import Module
+    from modules.models import SignOff, SignOffAction, SignOffEvent, SignOffState, SignOffVersion
 
     module = db.session.scalar(db.select(Module).where(Module.slug == "appeals-basics"))
     for member in members:

@@ -5,9 +5,10 @@ import pytest
 
 from core.db import utcnow
 from core.extensions import db
+from curriculum.models import Question
+from curriculum.question_types import QUESTION_TYPES
 from modules.analysis import analyse
-from modules.models import Attempt, AttemptAnswer, AttemptState, Question
-from modules.question_types import QUESTION_TYPES
+from modules.models import Attempt, AttemptAnswer, AttemptState
 from tests.modules.quiz_helpers import fixture_quiz
 
 KEYS = ("ab-unsafe", "ab-tf", "ab-days")

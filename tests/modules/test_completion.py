@@ -4,9 +4,20 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from core.extensions import db
-from modules.completion import (ModuleFacts, ModuleState, can_request_sign_off, completed_at, gather, is_complete,
-                                is_run_complete, module_state, quiz_pass_time, state_date)
-from modules.models import Module, SignOff, SignOffState
+from curriculum.models import Module
+from modules.completion import (
+    ModuleFacts,
+    ModuleState,
+    can_request_sign_off,
+    completed_at,
+    gather,
+    is_complete,
+    is_run_complete,
+    module_state,
+    quiz_pass_time,
+    state_date,
+)
+from modules.models import SignOff, SignOffState
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
 

@@ -1,7 +1,8 @@
 """The demo lets the demo trainee take every quiz, and gives mentors and admins something to look at."""
 from core.extensions import db
 from courses.models import Course, CourseFormat
-from modules.models import Attempt, AttemptState, Module
+from curriculum.models import Module
+from modules.models import Attempt, AttemptState
 
 
 def test_the_demo_trainee_can_take_every_quiz_and_the_mentor_has_marking(runner, client, login_as, curriculum,

@@ -2,7 +2,8 @@
 import pytest
 
 from core.extensions import db
-from modules.models import Attempt, AttemptAnswer, AttemptState, Question, Regrade
+from curriculum.models import Question
+from modules.models import Attempt, AttemptAnswer, AttemptState, Regrade
 from tests.modules.quiz_helpers import fixture_quiz, page_form, released_trainee
 
 URL = "/modules/appeals-basics/quiz"

@@ -4,7 +4,7 @@ import random
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from modules.question_types import QUESTION_TYPES, AnswerError, choice_id
+from curriculum.question_types import QUESTION_TYPES, AnswerError, choice_id
 
 SINGLE = {"options": [{"id": "a", "text": "Unsafe", "correct": True, "feedback": None},
                       {"id": "b", "text": "Unsatisfactory", "correct": False, "feedback": None},
@@ -156,7 +156,7 @@ def test_every_real_question_grades_its_own_key_as_full_marks_and_a_blank_as_zer
     """The curriculum's questions are all within what grading handles (no question is unanswerable)."""
     from types import SimpleNamespace
 
-    from courses.curriculum import read_curriculum
+    from courses.loader import read_curriculum
     from tests.modules.quiz_helpers import right_answer_form
     from tests.test_real_content import CONTENT
 

@@ -7,7 +7,8 @@ import pytest
 from core.audit import AuditEvent
 from core.db import utcnow
 from core.extensions import db
-from modules.models import Attempt, AttemptAnswer, AttemptState, Question
+from curriculum.models import Question
+from modules.models import Attempt, AttemptAnswer, AttemptState
 from tests.modules.quiz_helpers import fixture_quiz, page_form, released_trainee
 
 URL = "/modules/appeals-basics/quiz"

@@ -9,9 +9,15 @@ from modules import evidence
 from modules.completion import ModuleState, is_complete, module_state
 from modules.models import SignOff, SignOffAction, SignOffEvent, SignOffState, SignOffVersion
 from modules.signoffs import facts_for
-from tests.modules.signoff_helpers import (PNG_BYTES, docx_bytes, odt_bytes, pdf_bytes, post_decision, post_request,
-                                           ready_trainee)
-
+from tests.modules.signoff_helpers import (
+    PNG_BYTES,
+    docx_bytes,
+    odt_bytes,
+    pdf_bytes,
+    post_decision,
+    post_request,
+    ready_trainee,
+)
 
 # -- evidence files, without HTTP -------------------------------------------------------------------------------
 
@@ -229,7 +235,7 @@ def test_the_queue_is_oldest_first_and_only_the_mentors_runs(
 
 
 def test_signing_off_the_last_module_awards_the_certificate_and_revoking_withdraws_it(client, login_as, cycle):
-    from courses.models import Certificate
+    from certificates.models import Certificate
 
     login_as(cycle["trainee"])
     post_request(client)

@@ -8,9 +8,9 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from core.timezones import local_to_utc
+from curriculum.models import Module
 from mentoring.bookings import set_times
 from mentoring.models import Attendance, AvailabilityWindow, Booking, MentorProfile
-from modules.models import Module
 
 WEEKLY_HOURS = [(0, time(9), time(12)), (1, time(14), time(17)), (2, time(9), time(12)), (3, time(10), time(16)),
                 (4, time(13), time(16))]

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from accounts.models import User
 from core.extensions import db
+from curriculum.models import Quiz
 from modules.attempts import standings, start_attempt, submit
 from modules.grading import draw_paper
-from modules.models import Attempt, Quiz
+from modules.models import Attempt
 
 #: (e-mail, chance of answering each question right): a stronger and a weaker trainee
 SITTERS = [("trainee2@example.org", 0.8), ("trainee3@example.org", 0.45)]

@@ -13,21 +13,23 @@ from pathlib import Path
 
 import fontpkg_crimson_text
 import fontpkg_noto_sans
-from flask import render_template, url_for
+from flask import render_template
 from fpdf import FPDF
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
-from accounts.operations import absolute_url
+from certificates.models import Certificate
 from core import audit
 from core.db import lock_for_update, utcnow
 from core.extensions import db
 from core.mail import queue_mail
 from core.notices import notify
-from courses.models import Certificate, Course, CourseModule, Enrolment, EnrolmentState, Run
+from core.urls import absolute_url, path_for
+from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run
 from modules.completion import completed_at, gather, is_run_complete
 from modules.models import SignOff, SignOffState
+from modules.signals import module_progressed, sign_off_revoked
 
 #: 16 base32 characters (80 random bits), printed in groups of four: K7QD-9XTM-...
 CODE_LENGTH = 16
@@ -114,7 +116,7 @@ def award_if_complete(user_id: int, module_ids, now: datetime | None = None) -> 
         db.session.flush()
         audit.record(None, "certificate.award", certificate, f"{run.name}; code {certificate.code}")
         _tell_learner(learner, certificate, f"Your certificate for {run.course.title} is ready to download.",
-                      "courses/email/certificate_awarded.txt")
+                      "certificates/email/awarded.txt")
         awarded.append(certificate)
     return awarded
 
@@ -135,7 +137,7 @@ def revoke(certificate: Certificate, by: User, reason: str, now: datetime | None
     audit.record(by, "certificate.revoke", certificate, reason)
     _tell_learner(certificate.learner, certificate,
                   f"Your certificate for {certificate.run.course.title} has been revoked.",
-                  "courses/email/certificate_revoked.txt")
+                  "certificates/email/revoked.txt")
 
 
 def revoke_for_module(learner_id: int, module_id: int, by: User, reason: str) -> list[Certificate]:
@@ -152,6 +154,21 @@ def revoke_for_module(learner_id: int, module_id: int, by: User, reason: str) ->
     for certificate in certificates:
         revoke(certificate, by, reason)
     return certificates
+
+
+def _award_on_progress(sender, learner_id: int, module_ids, now: datetime) -> None:
+    award_if_complete(learner_id, module_ids, now)
+
+
+def _revoke_on_sign_off_revoked(sign_off, by: User, reason: str) -> None:
+    revoke_for_module(sign_off.learner_id, sign_off.module_id, by,
+                      f"The sign-off on {sign_off.module.title} was revoked: {reason}")
+
+
+def connect_awarding() -> None:
+    """Award certificates as learners progress, and revoke them with the sign-offs they rested on."""
+    module_progressed.connect(_award_on_progress, weak=False)
+    sign_off_revoked.connect(_revoke_on_sign_off_revoked, weak=False)
 
 
 def reissue(certificate: Certificate, by: User, now: datetime | None = None) -> Certificate:
@@ -174,12 +191,12 @@ def reissue(certificate: Certificate, by: User, now: datetime | None = None) -> 
 
 
 def _tell_learner(learner: User, certificate: Certificate, text: str, template: str) -> None:
-    link = url_for("courses.download_certificate", certificate_id=certificate.id)
+    link = path_for("certificates.download_certificate", certificate_id=certificate.id)
     notify([learner.id], text, link)
     queue_mail(learner.email, text, render_template(
         template, certificate=certificate, learner=learner,
-        download_link=absolute_url("courses.download_certificate", certificate_id=certificate.id),
-        verify_link=absolute_url("courses.verify_certificate", code=certificate.code)))
+        download_link=absolute_url("certificates.download_certificate", certificate_id=certificate.id),
+        verify_link=absolute_url("certificates.verify_certificate", code=certificate.code)))
 
 
 def certificates_of(user_id: int) -> list[dict]:
@@ -248,7 +265,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     course = run.course
     modules = course.modules
     mentors = _signing_mentors(certificate, [module.id for module in modules])
-    verify_url = absolute_url("courses.verify_certificate", code=certificate.code)
+    verify_url = absolute_url("certificates.verify_certificate", code=certificate.code)
 
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_title(f"Certificate: {course.title}")

@@ -7,10 +7,9 @@ from accounts.models import Organisation
 from core.extensions import db
 from core.permissions import require
 from core.timezones import viewer_timezone
-from courses import bp
-from courses.forms import MatrixFilterForm
-from courses.matrix import Matrix, build_matrix, held_runs, matrix_csv
 from modules.completion import ModuleState
+from team.forms import MatrixFilterForm
+from team.matrix import Matrix, build_matrix, held_runs, matrix_csv
 
 
 def _viewable_organisation(organisation_id: int) -> Organisation:
@@ -19,7 +18,6 @@ def _viewable_organisation(organisation_id: int) -> Organisation:
     return organisation
 
 
-@bp.route("/organisations/<int:organisation_id>/matrix")
 @login_required
 def show_matrix(organisation_id: int):
     organisation = _viewable_organisation(organisation_id)
@@ -33,11 +31,10 @@ def show_matrix(organisation_id: int):
 
 def _render_matrix(form: MatrixFilterForm, matrix: Matrix):
     # The viewer's zone once, not once per cell: 2,400 look-ups of the signed-in user cost more than the grid.
-    return render_template("courses/show_matrix.html", form=form, matrix=matrix, states=list(ModuleState),
+    return render_template("team/show_matrix.html", form=form, matrix=matrix, states=list(ModuleState),
                            zone=viewer_timezone())
 
 
-@bp.route("/organisations/<int:organisation_id>/matrix.csv")
 @login_required
 def export_matrix(organisation_id: int):
     organisation = _viewable_organisation(organisation_id)
@@ -49,9 +46,8 @@ def export_matrix(organisation_id: int):
         "Content-Disposition": f'attachment; filename="competency-matrix-{organisation.id}.csv"'})
 
 
-@bp.route("/admin/matrix")
 @login_required
 def list_matrices():
     require(Organisation.can_list_matrices(current_user))
     page = db.paginate(select(Organisation).order_by(Organisation.name, Organisation.id), per_page=50)
-    return render_template("courses/list_matrices.html", page=page)
+    return render_template("team/list_matrices.html", page=page)

@@ -3,15 +3,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import Invitation, Organisation, OrganisationState, User
+from certificates.operations import certificates_of
 from core.db import utcnow
 from core.extensions import db
-from courses.certificates import certificates_of
 from courses.enrolment import seats_taken
 from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run, run_mentors
-from mentoring.dashboard import section as mentoring_section
+from curriculum.models import Module
+from dashboards.mentoring import section as mentoring_section
 from modules.attempts import standings_by_module
 from modules.completion import can_request_sign_off, gather, is_run_complete, module_state
-from modules.models import Module
 from modules.progress import combined, lesson_progress, next_unread, read_lesson_ids
 
 LIST_LIMIT = 10

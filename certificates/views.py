@@ -4,15 +4,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from certificates import operations as ops
+from certificates.forms import CertificateSearchForm, RevokeCertificateForm, VerifyCertificateForm
+from certificates.models import Certificate
 from core.db import utcnow
 from core.extensions import db, limiter
 from core.forms import ActionForm
 from core.permissions import require
 from core.web import safe_redirect_target
-from courses import bp
-from courses import certificates as ops
-from courses.forms import CertificateSearchForm, RevokeCertificateForm, VerifyCertificateForm
-from courses.models import Certificate, Run
+from courses.models import Run
 
 #: one budget for both verification pages, so codes cannot be enumerated through either
 verification_limit = limiter.shared_limit("30 per minute", scope="certificate-verification")
@@ -26,7 +26,6 @@ def _certificate_or_404(certificate_id: int) -> Certificate:
     return certificate
 
 
-@bp.route("/certificates/<int:certificate_id>.pdf")
 @login_required
 def download_certificate(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
@@ -37,7 +36,6 @@ def download_certificate(certificate_id: int):
     return response
 
 
-@bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
 @login_required
 def reissue_certificate(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
@@ -52,35 +50,32 @@ def reissue_certificate(certificate_id: int):
         db.session.commit()
         flash(f"Certificate reissued in the name {certificate.name} (version {certificate.version}); "
               "its verification code is unchanged.", "success")
-    return redirect(safe_redirect_target(request.form.get("next_url"), url_for("courses.dashboard")))
+    return redirect(safe_redirect_target(request.form.get("next_url"), url_for("dashboards.dashboard")))
 
 
-@bp.route("/verify")
 @verification_limit
 def verify_form():
     form = VerifyCertificateForm(request.args)
     if "code" in request.args and form.validate():
-        return redirect(url_for("courses.verify_certificate", code=ops.normalise_code(form.code.data)))
-    return render_template("courses/verify_form.html", form=form), 400 if form.errors else 200
+        return redirect(url_for("certificates.verify_certificate", code=ops.normalise_code(form.code.data)))
+    return render_template("certificates/verify_form.html", form=form), 400 if form.errors else 200
 
 
-@bp.route("/verify/<code>")
 @verification_limit
 def verify_certificate(code: str):
     normalised = ops.normalise_code(code)
     if normalised is not None and normalised != code:
-        return redirect(url_for("courses.verify_certificate", code=normalised))
+        return redirect(url_for("certificates.verify_certificate", code=normalised))
     certificate = ops.find_by_code(normalised) if normalised else None
     if certificate is None:
-        return render_template("courses/verify_certificate.html", code=code, certificate=None,
+        return render_template("certificates/verify_certificate.html", code=code, certificate=None,
                                form=VerifyCertificateForm(formdata=None)), 404
-    return render_template("courses/verify_certificate.html", code=code, certificate=certificate,
+    return render_template("certificates/verify_certificate.html", code=code, certificate=certificate,
                            status=ops.status(certificate))
 
 
 # -- administration -----------------------------------------------------------
 
-@bp.route("/admin/certificates")
 @login_required
 def list_certificates():
     require(Certificate.can_manage(current_user))
@@ -89,18 +84,17 @@ def list_certificates():
     search = form.q.data or ""
     now = utcnow()
     page = db.paginate(ops.search(search, wanted, now), per_page=25)
-    return render_template("courses/list_certificates.html", page=page, form=form, search=search, wanted=wanted,
+    return render_template("certificates/list_certificates.html", page=page, form=form, search=search, wanted=wanted,
                            statuses={c.id: ops.status(c, now) for c in page.items})
 
 
-@bp.route("/admin/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke_certificate(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     require(Certificate.can_manage(current_user))
     if certificate.is_revoked:
         flash("This certificate is already revoked.", "info")
-        return redirect(url_for("courses.list_certificates", q=certificate.code))
+        return redirect(url_for("certificates.list_certificates", q=certificate.code))
     form = RevokeCertificateForm()
     if form.validate_on_submit():
         try:
@@ -111,6 +105,6 @@ def revoke_certificate(certificate_id: int):
             db.session.commit()
             flash(f"Certificate {certificate.code} is revoked; {certificate.learner.display_name} is told by "
                   "e-mail.", "success")
-        return redirect(url_for("courses.list_certificates", q=certificate.code))
-    return render_template("courses/revoke_certificate.html", certificate=certificate, form=form,
+        return redirect(url_for("certificates.list_certificates", q=certificate.code))
+    return render_template("certificates/revoke_certificate.html", certificate=certificate, form=form,
                            status=ops.status(certificate)), 400 if form.errors else 200

@@ -23,8 +23,8 @@ from sqlalchemy.orm import joinedload
 from accounts.models import Organisation, User
 from core.extensions import db
 from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run
+from curriculum.models import Module
 from modules.completion import ModuleFacts, ModuleState, gather, module_state, state_date
-from modules.models import Module
 
 #: one page holds an organisation of 300 (the largest the issue plans for) with room to spare
 MEMBERS_PER_PAGE = 500

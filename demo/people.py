@@ -8,9 +8,9 @@ from core.db import utcnow
 from core.extensions import db
 from core.timezones import local_to_utc
 from courses.models import Course, CourseFormat, Enrolment, EnrolmentState, Run
-from mentoring.demo import load_mentoring_demo
-from modules.demo import load_demo_attempts
-from modules.demo_sign_offs import load_demo_sign_offs
+from demo.mentoring import load_mentoring_demo
+from demo.quizzes import load_demo_attempts
+from demo.sign_offs import load_demo_sign_offs
 from modules.progress import record_read
 
 ORGANISATION = "Northtown University Innocence Project"

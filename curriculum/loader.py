@@ -1,9 +1,10 @@
-"""Reading, validating and loading the curriculum files (content/, see content/README.md).
+"""Reading, validating and loading the module folders (content/modules/, see content/README.md).
 
-`read_curriculum()` parses the whole tree and collects every problem as
-`path:line: message`; `apply_curriculum()` writes a valid tree to the
+`read_modules()` parses every module and collects every problem as
+`path:line: message`; `apply_modules()` writes valid modules to the
 database (flush only: the command commits once), updating rows in place by
 their stable keys and retiring, never deleting, what the files dropped.
+The course catalogue that bundles modules is read by `courses.loader`.
 """
 import os
 import re
@@ -15,17 +16,14 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.linedyaml import Fields, LinedDict, load_lined_yaml
-from courses.models import Course, CourseFormat, CourseModule
-from modules.models import Lesson, Module, Question, Quiz
-from modules.question_types import COMMON_KEYS, QUESTION_TYPES
+from curriculum.models import Lesson, Module, Question, Quiz
+from curriculum.question_types import COMMON_KEYS, QUESTION_TYPES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
 MODULE_KEYS = {"title", "summary", "jurisdictions", "outcomes", "lessons", "sign_off", "resources", "sources"}
 QUIZ_KEYS = {"title", "pass_mark", "attempts", "grading", "time_limit_minutes", "draw", "shuffle",
              "feedback", "show_answers", "questions"}
-COURSE_KEYS = {"slug", "title", "format", "summary", "audience", "modules", "weeks", "schedule", "check_ins",
-               "certificate_valid_years"}
 
 
 @dataclass(frozen=True)
@@ -39,12 +37,6 @@ class Problem:
 
 
 @dataclass
-class Curriculum:
-    modules: list[dict] = field(default_factory=list)
-    courses: list[dict] = field(default_factory=list)
-
-
-@dataclass
 class ChangeSummary:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -55,7 +47,9 @@ class ChangeSummary:
         return not (self.created or self.updated or self.retired)
 
 
-class _Reader:
+class ContentReader:
+    """Reads YAML and Markdown content files, collecting every problem as `path:line: message`."""
+
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
@@ -212,129 +206,49 @@ class _Reader:
         }
         return question if key else None
 
-    # -- courses ------------------------------------------------------------
 
-    def read_courses(self, path: Path, module_slugs: set[str]) -> list[dict]:
-        raw = self.load_yaml(path)
-        if raw is None:
-            return []
-        report = self.reporter(path)
-        top = Fields(raw, report, "courses.yaml", {"courses"})
-        courses, slugs = [], set()
-        for position, raw_course in enumerate(top.mapping_list("courses", minimum=1)):
-            course = self.read_course(Fields(raw_course, report, "course", COURSE_KEYS), position, module_slugs)
-            if course["slug"] in slugs:
-                report(raw_course.line, f"course slug '{course['slug']}' is used twice")
-            slugs.add(course["slug"])
-            courses.append(course)
-        return courses
-
-    def read_course(self, fields: Fields, position: int, module_slugs: set[str]) -> dict:
-        slug = fields.text("slug")
-        if slug and not SLUG.match(slug):
-            fields.report(fields.line("slug"), f"course slug '{slug}' must be lower-case words joined by '-'")
-        formats = tuple(choice.value for choice in CourseFormat)
-        course_format = CourseFormat(fields.choice("format", formats, "half-day"))
-        course = {
-            "slug": slug, "title": fields.text("title"), "format": course_format,
-            "summary": fields.text("summary"), "audience": fields.text("audience", required=False),
-            "position": position, "weeks": None, "check_in_weeks": [],
-            "certificate_valid_years": fields.integer("certificate_valid_years", 1, 20),
-        }
-        modules = fields.text_list("modules", required=course_format.is_workshop, minimum=1 if course_format.is_workshop else 0)
-        weeks_by_module: dict[str, int] = {}
-        if course_format is CourseFormat.MULTI_WEEK:
-            course["weeks"] = fields.integer("weeks", 1, 104, required=True, default=1)
-            weeks_by_module = self.read_schedule(fields, course["weeks"])
-            course["check_in_weeks"] = self.read_check_ins(fields, course["weeks"])
-            modules = modules or list(weeks_by_module)
-            for slug_in_schedule in weeks_by_module:
-                if slug_in_schedule not in modules:
-                    fields.report(fields.line("schedule"), f"schedule names '{slug_in_schedule}', which is not in the course's modules")
-        else:
-            for key in ("weeks", "schedule", "check_ins"):
-                if fields.has(key):
-                    fields.report(fields.line(key), f"a {course_format.value} course has no '{key}'")
-        for module_slug in modules:
-            if module_slug not in module_slugs:
-                fields.report(fields.line("modules" if fields.has("modules") else "schedule"),
-                              f"course '{slug}' names module '{module_slug}', which has no folder in modules/")
-        if len(set(modules)) != len(modules):
-            fields.report(fields.line("modules"), f"course '{slug}' lists a module twice")
-        course["modules"] = [(module_slug, weeks_by_module.get(module_slug)) for module_slug in dict.fromkeys(modules)]
-        return course
-
-    def read_check_ins(self, fields: Fields, weeks: int) -> list[int]:
-        check_ins = fields.raw("check_ins") or []
-        if not isinstance(check_ins, list) or not all(
-                isinstance(week, int) and not isinstance(week, bool) and 1 <= week <= weeks for week in check_ins):
-            fields.report(fields.line("check_ins"), f"check_ins must be a list of week numbers from 1 to {weeks}")
-            return []
-        return sorted(set(check_ins))
-
-    def read_schedule(self, fields: Fields, weeks: int) -> dict[str, int]:
-        schedule = fields.raw("schedule")
-        if not isinstance(schedule, dict):
-            fields.report(fields.line("schedule" if fields.has("schedule") else None),
-                          "a multi-week course needs a schedule: week number -> list of modules")
-            return {}
-        weeks_by_module: dict[str, int] = {}
-        for week, slugs in schedule.items():
-            line = schedule.line_of(week)
-            if not isinstance(week, int) or not 1 <= week <= weeks:
-                fields.report(line, f"schedule week '{week}' must be a number from 1 to {weeks}")
-                continue
-            for module_slug in slugs if isinstance(slugs, list) else [slugs]:
-                if module_slug in weeks_by_module:
-                    fields.report(line, f"module '{module_slug}' is scheduled in two weeks")
-                weeks_by_module.setdefault(str(module_slug), week)
-        return weeks_by_module
-
-
-def read_curriculum(root: Path) -> tuple[Curriculum, list[Problem]]:
-    """Parse and validate the whole tree; nothing is written."""
-    reader = _Reader(root)
-    curriculum = Curriculum()
+def read_modules(root: Path) -> tuple[list[dict], list[Problem]]:
+    """Parse and validate every module folder under root/modules; nothing is written."""
+    reader = ContentReader(root)
+    modules = []
     modules_dir = root / "modules"
     if not modules_dir.is_dir():
         reader.problems.append(Problem(reader.display(modules_dir), 0, "folder is missing"))
-        return curriculum, reader.problems
+        return modules, reader.problems
     for folder in sorted(path for path in modules_dir.iterdir() if path.is_dir()):
         if not SLUG.match(folder.name):
             reader.reporter(folder)(0, "module folder names must be lower-case words joined by '-'")
             continue
         module = reader.read_module(folder)
         if module:
-            curriculum.modules.append(module)
+            modules.append(module)
     question_owner: dict[str, str] = {}
-    for module in curriculum.modules:
+    for module in modules:
         for question in (module["quiz"] or {}).get("questions", []):
             other = question_owner.setdefault(question["key"], module["slug"])
             if other != module["slug"]:
                 reader.reporter(modules_dir / module["slug"] / "quiz.yaml")(
                     0, f"question id '{question['key']}' is also used in module '{other}'")
-    folders = {path.name for path in modules_dir.iterdir() if path.is_dir()}
-    curriculum.courses = reader.read_courses(root / "courses.yaml", folders)
-    return curriculum, reader.problems
+    return modules, reader.problems
 
 
-def find_key_conflicts(root: Path, curriculum: Curriculum) -> list[Problem]:
+def find_key_conflicts(root: Path, modules: list[dict]) -> list[Problem]:
     """Question ids already used by another module in the database may never be reused."""
     owners = dict(db.session.execute(
         select(Question.key, Module.slug).join(Quiz, Question.quiz_id == Quiz.id).join(Module)
     ).all())
-    display = _Reader(root).display
+    display = ContentReader(root).display
     return [
         Problem(display(root / "modules" / module["slug"] / "quiz.yaml"), question["line"],
                 f"question id '{question['key']}' already belongs to module "
                 f"'{owners[question['key']]}'; ids are never reused")
-        for module in curriculum.modules
+        for module in modules
         for question in (module["quiz"] or {}).get("questions", [])
         if owners.get(question["key"], module["slug"]) != module["slug"]
     ]
 
 
-def _assign(obj, values: dict) -> bool:
+def assign(obj, values: dict) -> bool:
     changed = False
     for name, value in values.items():
         if getattr(obj, name) != value:
@@ -343,87 +257,57 @@ def _assign(obj, values: dict) -> bool:
     return changed
 
 
-def _upsert(model, existing, key_values: dict, values: dict, label: str, summary: ChangeSummary):
+def upsert(model, existing, key_values: dict, values: dict, label: str, summary: ChangeSummary):
     if existing is None:
         existing = model(**key_values, **values)
         db.session.add(existing)
         summary.created.append(label)
-    elif _assign(existing, values):
+    elif assign(existing, values):
         summary.updated.append(label)
     return existing
 
 
-def apply_curriculum(curriculum: Curriculum) -> ChangeSummary:
-    """Make the database match a validated curriculum; flushes, never commits."""
-    summary = ChangeSummary()
+def apply_modules(parsed_modules: list[dict], summary: ChangeSummary) -> dict[str, Module]:
+    """Make the modules, lessons and quizzes match the files; returns every module by slug. Flushes only."""
     modules = {m.slug: m for m in db.session.scalars(select(Module))}
-    for parsed in curriculum.modules:
+    for parsed in parsed_modules:
         values = {k: v for k, v in parsed.items() if k not in {"slug", "lessons", "quiz"}}
         values["is_retired"] = False
-        module = _upsert(Module, modules.get(parsed["slug"]), {"slug": parsed["slug"]}, values,
-                         f"module {parsed['slug']}", summary)
+        module = upsert(Module, modules.get(parsed["slug"]), {"slug": parsed["slug"]}, values,
+                        f"module {parsed['slug']}", summary)
         db.session.flush()
         modules[parsed["slug"]] = module
         _apply_lessons(module, parsed["lessons"], summary)
         if parsed["quiz"]:
             _apply_quiz(module, parsed["quiz"], summary)
-    listed = {parsed["slug"] for parsed in curriculum.modules}
+    listed = {parsed["slug"] for parsed in parsed_modules}
     for slug, module in modules.items():
-        if slug not in listed and _assign(module, {"is_retired": True}):
+        if slug not in listed and assign(module, {"is_retired": True}):
             summary.retired.append(f"module {slug}")
-    _apply_courses(curriculum.courses, modules, summary)
-    db.session.flush()
-    return summary
+    return modules
 
 
 def _apply_lessons(module: Module, parsed_lessons: list[dict], summary: ChangeSummary) -> None:
     existing = {lesson.slug: lesson for lesson in db.session.scalars(select(Lesson).where(Lesson.module_id == module.id))}
     for parsed in parsed_lessons:
         values = {k: v for k, v in parsed.items() if k != "slug"} | {"is_retired": False}
-        _upsert(Lesson, existing.pop(parsed["slug"], None), {"slug": parsed["slug"], "module_id": module.id},
+        upsert(Lesson, existing.pop(parsed["slug"], None), {"slug": parsed["slug"], "module_id": module.id},
                 values, f"lesson {module.slug}/{parsed['slug']}", summary)
     for slug, lesson in existing.items():
-        if _assign(lesson, {"is_retired": True}):
+        if assign(lesson, {"is_retired": True}):
             summary.retired.append(f"lesson {module.slug}/{slug}")
 
 
 def _apply_quiz(module: Module, parsed: dict, summary: ChangeSummary) -> None:
     quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
     values = {k: v for k, v in parsed.items() if k != "questions"}
-    quiz = _upsert(Quiz, quiz, {"module_id": module.id}, values, f"quiz {module.slug}", summary)
+    quiz = upsert(Quiz, quiz, {"module_id": module.id}, values, f"quiz {module.slug}", summary)
     db.session.flush()
     existing = {q.key: q for q in db.session.scalars(select(Question).where(Question.quiz_id == quiz.id))}
     for question in parsed["questions"]:
         values = {k: v for k, v in question.items() if k not in {"key", "line"}} | {"is_retired": False}
-        _upsert(Question, existing.pop(question["key"], None), {"key": question["key"], "quiz_id": quiz.id},
+        upsert(Question, existing.pop(question["key"], None), {"key": question["key"], "quiz_id": quiz.id},
                 values, f"question {question['key']}", summary)
     for key, question in existing.items():
-        if _assign(question, {"is_retired": True}):
+        if assign(question, {"is_retired": True}):
             summary.retired.append(f"question {key}")
-
-
-def _apply_courses(parsed_courses: list[dict], modules: dict[str, Module], summary: ChangeSummary) -> None:
-    courses = {c.slug: c for c in db.session.scalars(select(Course))}
-    for parsed in parsed_courses:
-        values = {k: v for k, v in parsed.items() if k not in {"slug", "modules"}} | {"is_retired": False}
-        course = _upsert(Course, courses.pop(parsed["slug"], None), {"slug": parsed["slug"]}, values,
-                         f"course {parsed['slug']}", summary)
-        db.session.flush()
-        links = {link.module_id: link for link in course.course_modules}
-        wanted = {}
-        for position, (module_slug, week) in enumerate(parsed["modules"]):
-            module = modules[module_slug]
-            wanted[module.id] = True
-            link = links.get(module.id)
-            if link is None:
-                course.course_modules.append(CourseModule(module_id=module.id, position=position, week=week))
-                summary.updated.append(f"course {parsed['slug']}: adds {module_slug}")
-            elif _assign(link, {"position": position, "week": week}):
-                summary.updated.append(f"course {parsed['slug']}: moves {module_slug}")
-        for module_id, link in links.items():
-            if module_id not in wanted:
-                course.course_modules.remove(link)
-                summary.updated.append(f"course {parsed['slug']}: drops module {link.module.slug}")
-    for slug, course in courses.items():
-        if _assign(course, {"is_retired": True}):
-            summary.retired.append(f"course {slug}")

@@ -1,0 +1,82 @@
+"""Access that follows from seats and mentoring: who may read a module, and whom a mentor oversees.
+
+The predicates here read enrolments and run assignments; the queries beside
+them answer the role-scoped questions ("the learners this mentor oversees")
+with the same joins, so a rule and its list cannot drift apart.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from core.db import utcnow
+from core.extensions import db
+from courses.models import CourseModule, Enrolment, EnrolmentState, Run, run_mentors
+from curriculum.models import Module
+
+
+@dataclass(frozen=True)
+class ModuleAccess:
+    can_read: bool
+    #: lesson opens are recorded as reading only for enrolled learners
+    counts_progress: bool
+    #: the earliest release among the person's runs, when every one is still locked
+    opens_at: datetime | None = None
+
+
+def seats_with_module(user_id: int, module_id: int) -> list[tuple[Run, int | None]]:
+    """(run, week the module opens) for each run with the module in which the person holds a seat, latest first."""
+    return db.session.execute(
+        select(Run, CourseModule.week).join(Enrolment, Enrolment.run_id == Run.id)
+        .join(CourseModule, CourseModule.course_id == Run.course_id)
+        .where(Enrolment.user_id == user_id, Enrolment.state == EnrolmentState.ENROLLED,
+               CourseModule.module_id == module_id)
+        .order_by(Run.starts_at.desc()).options(selectinload(Run.course))
+    ).all()
+
+
+def module_access(user, module: Module, now: datetime | None = None) -> ModuleAccess:
+    """Who may read a module's lessons: enrolled learners once released; mentors and admins to preview."""
+    if not user.is_authenticated:
+        return ModuleAccess(False, False)
+    now = now or utcnow()
+    rows = seats_with_module(user.id, module.id)
+    released = [run.is_released(week, now) for run, week in rows]
+    if any(released):
+        return ModuleAccess(True, True)
+    if user.is_admin or user.is_mentor:
+        return ModuleAccess(True, False)
+    opens = [run.release_at(week) for run, week in rows]
+    return ModuleAccess(False, False, min(opens) if opens else None)
+
+
+def _mentored_enrolments():
+    """(mentor id, learner id) pairs for every active enrolment in a run the mentor is assigned to."""
+    return (select(run_mentors.c.user_id.label("mentor_id"), Enrolment.user_id.label("learner_id"))
+            .join(Enrolment, Enrolment.run_id == run_mentors.c.run_id)
+            .where(Enrolment.state == EnrolmentState.ENROLLED))
+
+
+def is_mentor_of(mentor_id: int, learner_id: int) -> bool:
+    """True when the learner holds a seat in a run the mentor is assigned to."""
+    pairs = _mentored_enrolments().subquery()
+    return db.session.scalar(select(func.count()).select_from(pairs).where(
+        pairs.c.mentor_id == mentor_id, pairs.c.learner_id == learner_id)) > 0
+
+
+def mentor_ids_of(learner_id: int) -> set[int]:
+    """The mentors assigned to any run the learner holds a seat in."""
+    pairs = _mentored_enrolments().subquery()
+    return set(db.session.scalars(select(pairs.c.mentor_id).where(pairs.c.learner_id == learner_id)))
+
+
+def learner_ids_of(mentor_id: int) -> set[int]:
+    """The learners holding a seat in any run the mentor is assigned to."""
+    pairs = _mentored_enrolments().subquery()
+    return set(db.session.scalars(select(pairs.c.learner_id).where(pairs.c.mentor_id == mentor_id)))
+
+
+def oversees(user, learner_id: int) -> bool:
+    """True for administrators, and for mentors assigned to a run the learner holds a seat in."""
+    return user.is_authenticated and (user.is_admin or (user.is_mentor and is_mentor_of(user.id, learner_id)))

@@ -1,0 +1,117 @@
+"""The curriculum as content: modules, their lessons, quizzes and question banks.
+
+Rows are written only by the content loader (`curriculum.loader`), keyed by
+the authors' stable slugs and ids; what the files drop is retired, never
+deleted, so the records that point at it keep their meaning.
+"""
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+
+
+class Module(db.Model):
+    """One topic of the curriculum, loaded from content/modules/<slug>/."""
+
+    __tablename__ = "modules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    jurisdictions: Mapped[list] = mapped_column(JSON, default=list)
+    outcomes: Mapped[list] = mapped_column(JSON, default=list)
+    is_sign_off_required: Mapped[bool] = mapped_column(default=False)
+    #: Markdown: the practical task the mentor reviews
+    exercise: Mapped[str] = mapped_column(Text, default="")
+    criteria: Mapped[list] = mapped_column(JSON, default=list)
+    resources: Mapped[list] = mapped_column(JSON, default=list)
+    sources: Mapped[list] = mapped_column(JSON, default=list)
+    #: its folder was removed from content/; kept for the records that point at it
+    is_retired: Mapped[bool] = mapped_column(default=False)
+
+    lessons: Mapped[list["Lesson"]] = relationship(
+        back_populates="module",
+        order_by="Lesson.position",
+        primaryjoin="and_(Module.id == Lesson.module_id, Lesson.is_retired.is_(False))",
+        viewonly=True,
+    )
+    quiz: Mapped["Quiz | None"] = relationship(back_populates="module", uselist=False)
+
+    @property
+    def minutes(self) -> int:
+        return sum(lesson.minutes for lesson in self.lessons)
+
+
+class Lesson(db.Model):
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("module_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    #: the file name without ".md": stable across edits, so reads keep pointing at it
+    slug: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int] = mapped_column(default=10)
+    body: Mapped[str] = mapped_column(Text, default="")
+    #: removed from module.yaml; kept so reading records keep their meaning
+    is_retired: Mapped[bool] = mapped_column(default=False)
+
+    module: Mapped[Module] = relationship(back_populates="lessons")
+
+
+class Quiz(db.Model):
+    __tablename__ = "quizzes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("modules.id", ondelete="CASCADE"), unique=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    #: percent of the available points
+    pass_mark: Mapped[int] = mapped_column(default=70)
+    #: 0 means unlimited
+    attempts_allowed: Mapped[int] = mapped_column(default=0)
+    grading: Mapped[str] = mapped_column(String(16), default="highest")
+    time_limit_minutes: Mapped[int | None] = mapped_column()
+    #: questions drawn per attempt; None draws the whole bank
+    draw: Mapped[int | None] = mapped_column()
+    shuffle: Mapped[bool] = mapped_column(default=True)
+    feedback: Mapped[str] = mapped_column(String(16), default="after_submit")
+    show_answers: Mapped[str] = mapped_column(String(16), default="after_pass")
+
+    module: Mapped[Module] = relationship(back_populates="quiz")
+
+    def can_analyse(self, user) -> bool:
+        """Item analysis and regrading span every trainee's answers: administrators only."""
+        return user.is_authenticated and user.is_admin
+
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="quiz",
+        order_by="Question.position",
+        primaryjoin="and_(Quiz.id == Question.quiz_id, Question.is_retired.is_(False))",
+        viewonly=True,
+    )
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    #: the author's stable id from quiz.yaml; attempts refer to it and it is never reused
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    type: Mapped[str] = mapped_column(String(16))
+    prompt: Mapped[str] = mapped_column(Text)
+    #: type-specific content (options, answers, items, pairs, rubric ...)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(500), default="")
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    points: Mapped[int] = mapped_column(default=1)
+    position: Mapped[int] = mapped_column(default=0)
+    #: removed from the bank; never deleted so past attempts keep their meaning
+    is_retired: Mapped[bool] = mapped_column(default=False, index=True)
+
+    quiz: Mapped[Quiz] = relationship(back_populates="questions")

@@ -1,0 +1,13 @@
+"""The team competency matrix: who in a project is signed off on what."""
+from flask import Blueprint, Flask
+
+from team import views
+
+bp = Blueprint("team", __name__)
+bp.add_url_rule("/organisations/<int:organisation_id>/matrix", view_func=views.show_matrix)
+bp.add_url_rule("/organisations/<int:organisation_id>/matrix.csv", view_func=views.export_matrix)
+bp.add_url_rule("/admin/matrix", view_func=views.list_matrices)
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
