@@ -2,7 +2,7 @@
 from playwright.sync_api import expect
 
 from modules.models import SignOffState
-from tests.courses.matrix_helpers import add_team, sign_off
+from tests.team.matrix_helpers import add_team, sign_off
 
 
 def test_the_leader_reads_the_matrix_at_both_widths(db, make_organisation, make_user, make_run, enrol, finish_module,

@@ -7,7 +7,7 @@ import pytest
 from courses.loader import apply_curriculum, read_curriculum
 from courses.models import CourseFormat
 
-CONTENT = Path(__file__).parent.parent / "content"
+CONTENT = Path(__file__).parent.parent.parent / "content"
 MODULES = ["appeals-law", "evidence-fallibility", "intake-eligibility", "ccrc-applications", "data-protection",
            "casework-protocols", "investigation-methods", "team-management"]
 MUST_SIGN_OFF = {"appeals-law", "intake-eligibility", "ccrc-applications"}

@@ -13,7 +13,7 @@ from modules.completion import ModuleState
 from modules.models import LessonRead, SignOff, SignOffState
 from team.matrix import build_matrix, matrix_csv
 from tests.conftest import TEST_PASSWORD_HASH
-from tests.courses.matrix_helpers import LATE_JUNE, add_team, module_named
+from tests.team.matrix_helpers import LATE_JUNE, add_team, module_named
 
 LONDON = ZoneInfo("Europe/London")
 

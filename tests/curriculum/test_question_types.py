@@ -158,7 +158,7 @@ def test_every_real_question_grades_its_own_key_as_full_marks_and_a_blank_as_zer
 
     from courses.loader import read_curriculum
     from tests.modules.quiz_helpers import right_answer_form
-    from tests.test_real_content import CONTENT
+    from tests.curriculum.test_real_content import CONTENT
 
     curriculum, problems = read_curriculum(CONTENT)
     assert problems == []
