@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install migrate content demo check clean
+.PHONY: run test lint install migrate content demo check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,12 @@ demo: content
 run: demo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install
+# The layers contract (.importlinter) and the linter first: an upward import fails here, before the suite runs.
+lint: install
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+
+test: lint
 	$(BIN)/python -m pytest
 
 check: install

@@ -3,6 +3,7 @@ from flask import Blueprint, Flask
 
 from accounts import views
 from accounts.commands import accounts_cli
+from accounts.models import Organisation, User
 
 bp = Blueprint("accounts", __name__)
 bp.add_url_rule("/sign-in", view_func=views.sign_in, methods=["GET", "POST"])
@@ -27,3 +28,4 @@ bp.add_url_rule("/notices/read", view_func=views.mark_notices_read, methods=["PO
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(accounts_cli)
+    app.jinja_env.globals.update(can_list_organisations=Organisation.can_list, can_list_people=User.can_list)

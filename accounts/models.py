@@ -65,6 +65,11 @@ class Organisation(db.Model):
         return self.can_manage(user)
 
     @staticmethod
+    def can_list(user) -> bool:
+        """Administrators review every organisation (and approve the pending ones)."""
+        return user.is_authenticated and user.is_admin
+
+    @staticmethod
     def can_list_matrices(user) -> bool:
         """Only administrators see every organisation, so only they pick among the matrices."""
         return user.is_authenticated and user.is_admin
@@ -127,6 +132,16 @@ class User(UserMixin, db.Model):
     @classmethod
     def find_by_email(cls, email: str) -> "User | None":
         return db.session.scalar(select(cls).where(cls.email == email.strip().lower()))
+
+    @staticmethod
+    def can_list(user) -> bool:
+        """Administrators list and search everyone's accounts."""
+        return user.is_authenticated and user.is_admin
+
+    @staticmethod
+    def can_create_mentor(user) -> bool:
+        """Administrators bring mentors in."""
+        return user.is_authenticated and user.is_admin
 
     def can_be_edited_by(self, editor) -> bool:
         """Administrators change people's roles and deactivate accounts."""

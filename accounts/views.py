@@ -197,7 +197,7 @@ def accept_invitation(token: str):
 
 @login_required
 def list_organisations():
-    require(current_user.is_admin)
+    require(Organisation.can_list(current_user))
     state = request.args.get("state", "PENDING")
     if state not in OrganisationState.__members__:
         abort(404)
@@ -223,7 +223,7 @@ def decide_organisation(organisation_id: int):
 
 @login_required
 def list_users():
-    require(current_user.is_admin)
+    require(User.can_list(current_user))
     query = select(User).order_by(User.display_name, User.id)
     search = request.args.get("q", "").strip()
     if search:
@@ -249,7 +249,7 @@ def edit_user(user_id: int):
 
 @login_required
 def create_mentor():
-    require(current_user.is_admin)
+    require(User.can_create_mentor(current_user))
     form = CreateMentorForm()
     if form.validate_on_submit():
         user = ops.create_mentor(form.display_name.data, form.email.data, current_user)

@@ -2,7 +2,9 @@
 from flask import Blueprint, Flask
 
 from courses import views
+from courses.access import oversees_everyone
 from courses.commands import content_cli
+from courses.models import Run
 
 bp = Blueprint("courses", __name__)
 bp.add_url_rule("/", view_func=views.catalogue)
@@ -19,3 +21,4 @@ bp.add_url_rule("/admin/runs/<int:run_id>/edit", view_func=views.edit_run, metho
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(content_cli)
+    app.jinja_env.globals.update(can_manage_runs=Run.can_manage, oversees_everyone=oversees_everyone)

@@ -7,7 +7,7 @@ with the same joins, so a rule and its list cannot drift apart.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from core.db import utcnow
@@ -36,6 +36,11 @@ def seats_with_module(user_id: int, module_id: int) -> list[tuple[Run, int | Non
     ).all()
 
 
+def can_preview_modules(user) -> bool:
+    """Mentors and administrators read any module's lessons (without it counting as progress)."""
+    return user.is_authenticated and (user.is_admin or user.is_mentor)
+
+
 def module_access(user, module: Module, now: datetime | None = None) -> ModuleAccess:
     """Who may read a module's lessons: enrolled learners once released; mentors and admins to preview."""
     if not user.is_authenticated:
@@ -45,7 +50,7 @@ def module_access(user, module: Module, now: datetime | None = None) -> ModuleAc
     released = [run.is_released(week, now) for run, week in rows]
     if any(released):
         return ModuleAccess(True, True)
-    if user.is_admin or user.is_mentor:
+    if can_preview_modules(user):
         return ModuleAccess(True, False)
     opens = [run.release_at(week) for run, week in rows]
     return ModuleAccess(False, False, min(opens) if opens else None)
@@ -56,6 +61,22 @@ def _mentored_enrolments():
     return (select(run_mentors.c.user_id.label("mentor_id"), Enrolment.user_id.label("learner_id"))
             .join(Enrolment, Enrolment.run_id == run_mentors.c.run_id)
             .where(Enrolment.state == EnrolmentState.ENROLLED))
+
+
+def runs_mentored_by(mentor_id: int) -> Select:
+    """The ids of the runs a mentor is assigned to, as a subquery."""
+    return select(run_mentors.c.run_id).where(run_mentors.c.user_id == mentor_id)
+
+
+def oversees_everyone(user) -> bool:
+    """Administrators oversee every learner and every run; mentors only those of their own runs."""
+    return user.is_authenticated and user.is_admin
+
+
+def learners_overseen_by(mentor_id: int) -> Select:
+    """The ids of the learners holding a seat in a run the mentor is assigned to, as a subquery."""
+    pairs = _mentored_enrolments().subquery()
+    return select(pairs.c.learner_id).where(pairs.c.mentor_id == mentor_id)
 
 
 def is_mentor_of(mentor_id: int, learner_id: int) -> bool:
@@ -73,10 +94,9 @@ def mentor_ids_of(learner_id: int) -> set[int]:
 
 def learner_ids_of(mentor_id: int) -> set[int]:
     """The learners holding a seat in any run the mentor is assigned to."""
-    pairs = _mentored_enrolments().subquery()
-    return set(db.session.scalars(select(pairs.c.learner_id).where(pairs.c.mentor_id == mentor_id)))
+    return set(db.session.scalars(learners_overseen_by(mentor_id)))
 
 
 def oversees(user, learner_id: int) -> bool:
     """True for administrators, and for mentors assigned to a run the learner holds a seat in."""
-    return user.is_authenticated and (user.is_admin or (user.is_mentor and is_mentor_of(user.id, learner_id)))
+    return oversees_everyone(user) or (user.is_authenticated and user.is_mentor and is_mentor_of(user.id, learner_id))

@@ -149,8 +149,13 @@ class Run(db.Model):
         opens = self.release_at(week)
         return opens is None or (now or utcnow()) >= opens
 
-    def can_edit(self, user) -> bool:
+    @staticmethod
+    def can_manage(user) -> bool:
+        """Administrators schedule runs and list them all."""
         return user.is_authenticated and user.is_admin
+
+    def can_edit(self, user) -> bool:
+        return self.can_manage(user)
 
     def can_view_roster(self, user) -> bool:
         """Administrators and the run's own mentors see everyone enrolled."""

@@ -142,7 +142,7 @@ def enrol_members(run_id: int):
 
 @login_required
 def list_runs():
-    require(current_user.is_admin)
+    require(Run.can_manage(current_user))
     page = db.paginate(select(Run).order_by(Run.starts_at.desc()).options(selectinload(Run.course),
                                                                            selectinload(Run.mentors)), per_page=25)
     return render_template("courses/list_runs.html", page=page, seats=ops.seats_taken(r.id for r in page.items))
@@ -150,7 +150,7 @@ def list_runs():
 
 @login_required
 def create_run():
-    require(current_user.is_admin)
+    require(Run.can_manage(current_user))
     form = RunForm()
     if form.validate_on_submit():
         run = save_run(None, form.run_values(), form.mentor_ids.data or [], current_user)

@@ -3,6 +3,7 @@ from flask import Blueprint, Flask
 
 from mentoring import views
 from mentoring.commands import mentoring_cli
+from mentoring.models import MentorProfile
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 bp.add_url_rule("/", view_func=views.list_mentors)
@@ -21,3 +22,5 @@ bp.add_url_rule("/feed/<token>.ics", view_func=views.calendar_feed)
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(mentoring_cli)
+    app.jinja_env.globals.update(can_browse_mentors=MentorProfile.can_browse,
+                                 can_publish_availability=MentorProfile.can_publish_availability)

@@ -3,7 +3,7 @@ import secrets
 import uuid
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, String, Text, Time, func, text
+from sqlalchemy import JSON, ColumnElement, Date, Enum, ForeignKey, String, Text, Time, func, text, true
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -54,6 +54,21 @@ class MentorProfile(db.Model):
     def can_edit(self, user) -> bool:
         """Only the mentor sets their own availability."""
         return user.is_authenticated and user.id == self.mentor_id
+
+    @staticmethod
+    def can_publish_availability(user) -> bool:
+        """Mentors publish their own hours and see their own week."""
+        return user.is_authenticated and user.is_mentor
+
+    @staticmethod
+    def can_browse(user) -> bool:
+        """Learners (trainees and leaders) look for a mentor to book."""
+        return user.is_authenticated and user.is_learner
+
+    @staticmethod
+    def bookable_by(user) -> ColumnElement[bool]:
+        """The profiles `user` may book (see `can_book`): any mentor for leaders, their runs' mentors for trainees."""
+        return true() if user.is_leader else MentorProfile.mentor_id.in_(mentor_ids_of(user.id))
 
     def can_book(self, user) -> bool:
         """Leaders book any active mentor; trainees only the mentors of runs they hold a seat in."""

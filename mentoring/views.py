@@ -11,7 +11,6 @@ from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
 from core.timezones import viewer_timezone
-from courses.access import mentor_ids_of
 from courses.models import Enrolment, EnrolmentState, Run, run_mentors
 from mentoring import bookings as ops
 from mentoring import calendar, slots
@@ -73,12 +72,10 @@ def _minutes(length: timedelta) -> int:
 
 @login_required
 def list_mentors():
-    require(current_user.is_learner)
+    require(MentorProfile.can_browse(current_user))
     query = (select(MentorProfile).join(User, User.id == MentorProfile.mentor_id)
-             .where(User.is_active_account.is_(True), User.is_mentor.is_(True))
+             .where(User.is_active_account.is_(True), User.is_mentor.is_(True), MentorProfile.bookable_by(current_user))
              .order_by(User.display_name).options(selectinload(MentorProfile.mentor)))
-    if not current_user.is_leader:
-        query = query.where(MentorProfile.mentor_id.in_(mentor_ids_of(current_user.id)))
     return render_template("mentoring/list_mentors.html", page=db.paginate(query))
 
 
@@ -202,7 +199,7 @@ def edit_notes(booking_id: int):
 
 @login_required
 def edit_availability():
-    require(current_user.is_mentor)
+    require(MentorProfile.can_publish_availability(current_user))
     profile = ops.profile_of(current_user.id) or MentorProfile.with_defaults(current_user)
     form = AvailabilityForm(obj=profile)
     if request.method == "GET":
@@ -227,7 +224,7 @@ def edit_availability():
 
 @login_required
 def show_week():
-    require(current_user.is_mentor)
+    require(MentorProfile.can_publish_availability(current_user))
     zone = viewer_timezone()
     try:
         chosen = date.fromisoformat(request.args["start"]) if request.args.get("start") else utcnow().astimezone(zone).date()

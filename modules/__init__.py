@@ -3,6 +3,7 @@ from flask import Blueprint, Flask
 
 from modules import quiz_views, signoff_views, views
 from modules.commands import quizzes_cli
+from modules.models import AttemptAnswer, SignOff
 
 bp = Blueprint("modules", __name__)
 bp.add_url_rule("/modules/<slug>", view_func=views.show_module)
@@ -30,3 +31,5 @@ bp.add_url_rule("/sign-offs/<int:sign_off_id>/versions/<int:number>/file", view_
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(quizzes_cli)
+    app.jinja_env.globals.update(can_use_marking_queue=AttemptAnswer.can_use_marking_queue,
+                                 can_use_sign_off_queue=SignOff.can_use_queue)

@@ -1,12 +1,12 @@
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import JSON, ColumnElement, Enum, ForeignKey, Index, String, Text, UniqueConstraint, event, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
-from courses.access import oversees
+from courses.access import learners_overseen_by, oversees, oversees_everyone, runs_mentored_by
 from curriculum.models import Module, Question, Quiz
 
 
@@ -149,6 +149,11 @@ class AttemptAnswer(db.Model):
         """Mentors (who see their runs' trainees) and administrators (who see everyone)."""
         return user.is_authenticated and (user.is_admin or user.is_mentor)
 
+    @staticmethod
+    def in_marking_queue_of(user) -> ColumnElement[bool]:
+        """The answers `user` may mark: every trainee's for administrators, their runs' trainees' for mentors."""
+        return true() if oversees_everyone(user) else Attempt.user_id.in_(learners_overseen_by(user.id))
+
     def can_mark(self, user) -> bool:
         """Administrators, and mentors of a run the trainee is in, mark a written answer once it is submitted."""
         return (self.needs_marking and self.score is None and self.attempt.state is AttemptState.AWAITING_MARKING
@@ -261,6 +266,11 @@ class SignOff(db.Model):
     @staticmethod
     def can_use_queue(user) -> bool:
         return user.is_authenticated and (user.is_admin or user.is_mentor)
+
+    @staticmethod
+    def in_queue_of(user) -> ColumnElement[bool]:
+        """The requests in `user`'s queue: every run's for administrators, their own runs' for mentors."""
+        return true() if oversees_everyone(user) else SignOff.run_id.in_(runs_mentored_by(user.id))
 
 
 class SignOffVersion(db.Model):

@@ -11,7 +11,7 @@ from core.db import utcnow
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
-from courses.access import learner_ids_of, module_access
+from courses.access import module_access
 from courses.models import CourseModule, Enrolment, EnrolmentState, Run
 from curriculum.models import Question, Quiz
 from curriculum.question_types import QUESTION_TYPES, AnswerError
@@ -212,8 +212,7 @@ def marking_queue():
              .options(selectinload(AttemptAnswer.question),
                       selectinload(AttemptAnswer.attempt).selectinload(Attempt.user),
                       selectinload(AttemptAnswer.attempt).selectinload(Attempt.quiz)))
-    if not current_user.is_admin:
-        query = query.where(Attempt.user_id.in_(learner_ids_of(current_user.id)))
+    query = query.where(AttemptAnswer.in_marking_queue_of(current_user))
     page = db.paginate(query, per_page=25)
     return render_template("modules/quiz/marking_queue.html", page=page)
 

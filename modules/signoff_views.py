@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from core.extensions import db
 from core.permissions import require
 from courses.access import module_access
-from courses.models import Run, run_mentors
+from courses.models import Run
 from mentoring.bookings import module_notes
 from modules.attempts import standings
 from modules.completion import STATE_OF_SIGN_OFF, can_request_sign_off, module_state
@@ -79,9 +79,7 @@ def sign_off_queue():
                        SignOff.id)
              .options(selectinload(SignOff.learner), selectinload(SignOff.module), selectinload(SignOff.versions),
                       selectinload(SignOff.run).selectinload(Run.course)))
-    if not current_user.is_admin:
-        query = query.where(SignOff.run_id.in_(select(run_mentors.c.run_id)
-                                               .where(run_mentors.c.user_id == current_user.id)))
+    query = query.where(SignOff.in_queue_of(current_user))
     page = db.paginate(query, per_page=25)
     return render_template("modules/signoff/queue.html", page=page, shown=shown, states=QUEUE_STATES)
 

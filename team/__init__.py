@@ -1,6 +1,7 @@
 """The team competency matrix: who in a project is signed off on what."""
 from flask import Blueprint, Flask
 
+from accounts.models import Organisation
 from team import views
 
 bp = Blueprint("team", __name__)
@@ -11,3 +12,4 @@ bp.add_url_rule("/admin/matrix", view_func=views.list_matrices)
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals.update(can_list_matrices=Organisation.can_list_matrices)
