@@ -1,4 +1,4 @@
-"""Enrolment rules: seats, the waitlist, withdrawal, and who may read which module.
+"""Enrolment rules: seats, the waitlist and withdrawal.
 
 Every change to a run's seats happens with the run row locked
 (`lock_for_update`), so concurrent enrolments cannot overfill a run and
