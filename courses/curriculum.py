@@ -5,6 +5,7 @@
 database (flush only: the command commits once), updating rows in place by
 their stable keys and retiring, never deleting, what the files dropped.
 """
+import datetime
 import os
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,18 @@ from modules.question_types import COMMON_KEYS, QUESTION_TYPES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
-MODULE_KEYS = {"title", "summary", "jurisdictions", "outcomes", "lessons", "sign_off", "resources", "sources"}
+MODULE_KEYS = {"title", "summary", "jurisdictions", "outcomes", "lessons", "sign_off", "resources", "sources",
+               "reviewed_on", "reviewed_by"}
+# Read and validated, but not stored on the Module row (yet): apply_curriculum leaves them out.
+REVIEW_KEYS = {"reviewed_on", "reviewed_by"}
+# The Criminal Procedure Rules 2010 and 2015 are revoked (the 2020 Rules, SI 2020/759, apply); a line may
+# still mention them if it says so ("historical", "revoked").
+REVOKED_RULES = re.compile(
+    r"\b(?:Criminal\s+Procedure\s+Rules|Crim\s?PR|CrPR)\s*\(?\s*(2010|2015)\b"
+    r"|\b(?:the\s+)?(2010|2015)\s+(?:Criminal\s+Procedure\s+)?Rules\b"
+    r"|legislation\.gov\.uk/uksi/(?:(2010)/60|(2015)/1490)\b",
+    re.IGNORECASE)
+HISTORICAL = re.compile(r"\b(?:historical|historically|revoked)\b", re.IGNORECASE)
 QUIZ_KEYS = {"title", "pass_mark", "attempts", "grading", "time_limit_minutes", "draw", "shuffle",
              "feedback", "show_answers", "questions"}
 COURSE_KEYS = {"slug", "title", "format", "summary", "audience", "modules", "weeks", "schedule", "check_ins",
@@ -105,10 +117,46 @@ class _Reader:
             "lessons": self.read_lessons(folder, fields),
             "resources": self.read_links(fields, "resources", required=False),
             "sources": self.read_links(fields, "sources", required=True),
+            "reviewed_on": self.read_review_date(fields),
+            "reviewed_by": fields.text("reviewed_by"),
         }
         module.update(self.read_sign_off(fields))
         module["quiz"] = self.read_quiz(folder / "quiz.yaml") if (folder / "quiz.yaml").exists() else None
+        for checked in [path, folder / "quiz.yaml", *(folder / f"{lesson['slug']}.md" for lesson in module["lessons"])]:
+            self.check_revoked_rules(checked)
         return module
+
+    def read_review_date(self, fields: Fields) -> datetime.date | None:
+        """`reviewed_on: 2026-12-03` (YAML reads an unquoted ISO date as a date; a quoted one is parsed)."""
+        value = fields.raw("reviewed_on")
+        if value is None:
+            fields.report(fields.line(), f"{fields.what}: 'reviewed_on' is required (the date the module was last checked, YYYY-MM-DD)")
+            return None
+        if isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                value = None
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            fields.report(fields.line("reviewed_on"),
+                          f"{fields.what}: 'reviewed_on' must be a date written YYYY-MM-DD, not '{fields.raw('reviewed_on')}'")
+            return None
+        return value
+
+    def check_revoked_rules(self, path: Path) -> None:
+        """Report each line citing the revoked Criminal Procedure Rules 2010 or 2015, unless it says it is historical."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError):
+            return  # reported where the file is read
+        report = self.reporter(path)
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = REVOKED_RULES.search(line)
+            if match and not HISTORICAL.search(line):
+                year = next(group for group in match.groups() if group)
+                report(number, f"cites the Criminal Procedure Rules {year}, which are revoked: cite the Criminal "
+                               "Procedure Rules 2020 (SI 2020/759), or say on the same line that the citation is "
+                               "historical or revoked")
 
     def read_lessons(self, folder: Path, fields: Fields) -> list[dict]:
         lessons, seen = [], set()
@@ -358,7 +406,7 @@ def apply_curriculum(curriculum: Curriculum) -> ChangeSummary:
     summary = ChangeSummary()
     modules = {m.slug: m for m in db.session.scalars(select(Module))}
     for parsed in curriculum.modules:
-        values = {k: v for k, v in parsed.items() if k not in {"slug", "lessons", "quiz"}}
+        values = {k: v for k, v in parsed.items() if k not in {"slug", "lessons", "quiz"} | REVIEW_KEYS}
         values["is_retired"] = False
         module = _upsert(Module, modules.get(parsed["slug"]), {"slug": parsed["slug"]}, values,
                          f"module {parsed['slug']}", summary)
