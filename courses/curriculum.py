@@ -94,6 +94,9 @@ class _Reader:
             mark = getattr(error, "problem_mark", None)
             report(mark.line + 1 if mark else 0, f"YAML syntax error: {getattr(error, 'problem', error)}")
             return None
+        except ValueError as error:  # YAML reads 2026-02-30 as a date and fails: say where
+            report(*_impossible_date(path, error))
+            return None
         if not isinstance(data, LinedDict):
             report(1, "the file must be a mapping of keys to values")
             return None
@@ -337,6 +340,17 @@ class _Reader:
                     fields.report(line, f"module '{module_slug}' is scheduled in two weeks")
                 weeks_by_module.setdefault(str(module_slug), week)
         return weeks_by_module
+
+
+def _impossible_date(path: Path, error: ValueError) -> tuple[int, str]:
+    """The line and message for an unquoted date YAML could not construct (e.g. 2026-02-30)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for value in re.findall(r"(?<![\w.-])(\d{4}-\d{1,2}-\d{1,2})(?![\w.-])", line.split("#")[0]):
+            try:
+                datetime.date(*map(int, value.split("-")))
+            except ValueError:
+                return number, f"'{value}' is not a real date ({error}); write dates as YYYY-MM-DD"
+    return 0, f"a value could not be read: {error}"
 
 
 def read_curriculum(root: Path) -> tuple[Curriculum, list[Problem]]:
