@@ -58,7 +58,7 @@ def test_every_module_records_its_review(modules, slug):
 
 def test_no_content_cites_the_revoked_criminal_procedure_rules():
     offending = [f"{path.relative_to(CONTENT)}:{number}: {line.strip()[:80]}"
-                 for path in sorted(CONTENT.rglob("*")) if path.suffix in {".md", ".yaml"}
+                 for path in sorted((CONTENT / "modules").rglob("*")) if path.suffix in {".md", ".yaml"}
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
                  if REVOKED_RULES.search(line) and not HISTORICAL.search(line)]
     assert offending == []
