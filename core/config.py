@@ -79,4 +79,6 @@ def load_config(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "PAGE_SIZE": 25,
+        #: a module not reviewed for this many months shows readers a notice and is listed for administrators
+        "CONTENT_REVIEW_MONTHS": int(os.environ.get("CONTENT_REVIEW_MONTHS", "12")),
     }

@@ -6,6 +6,7 @@ database (flush only: the command commits once), updating rows in place by
 their stable keys and retiring, never deleting, what the files dropped.
 The course catalogue that bundles modules is read by `courses.loader`.
 """
+import datetime
 import os
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,16 @@ from curriculum.question_types import COMMON_KEYS, QUESTION_TYPES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
-MODULE_KEYS = {"title", "summary", "jurisdictions", "outcomes", "lessons", "sign_off", "resources", "sources"}
+MODULE_KEYS = {"title", "summary", "jurisdictions", "outcomes", "lessons", "sign_off", "resources", "sources",
+               "reviewed_on", "reviewed_by"}
+# The Criminal Procedure Rules 2010 and 2015 are revoked (the 2020 Rules, SI 2020/759, apply); a line may
+# still mention them if it says so ("historical", "revoked").
+REVOKED_RULES = re.compile(
+    r"\b(?:Criminal\s+Procedure\s+Rules|Crim\s?PR|CrPR)\s*\(?\s*(2010|2015)\b"
+    r"|\b(?:the\s+)?(2010|2015)\s+(?:Criminal\s+Procedure\s+)?Rules\b"
+    r"|legislation\.gov\.uk/uksi/(?:(2010)/60|(2015)/1490)\b",
+    re.IGNORECASE)
+HISTORICAL = re.compile(r"\b(?:historical|historically|revoked)\b", re.IGNORECASE)
 QUIZ_KEYS = {"title", "pass_mark", "attempts", "grading", "time_limit_minutes", "draw", "shuffle",
              "feedback", "show_answers", "questions"}
 
@@ -72,6 +82,9 @@ class ContentReader:
         except UnicodeDecodeError:
             report(0, "file is not UTF-8 text")
             return None
+        except ValueError as error:  # YAML reads 2026-02-30 as a date and fails: say where
+            report(*_impossible_date(path, error))
+            return None
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             report(mark.line + 1 if mark else 0, f"YAML syntax error: {getattr(error, 'problem', error)}")
@@ -99,10 +112,46 @@ class ContentReader:
             "lessons": self.read_lessons(folder, fields),
             "resources": self.read_links(fields, "resources", required=False),
             "sources": self.read_links(fields, "sources", required=True),
+            "reviewed_on": self.read_review_date(fields),
+            "reviewed_by": fields.text("reviewed_by"),
         }
         module.update(self.read_sign_off(fields))
         module["quiz"] = self.read_quiz(folder / "quiz.yaml") if (folder / "quiz.yaml").exists() else None
+        for checked in [path, folder / "quiz.yaml", *(folder / f"{lesson['slug']}.md" for lesson in module["lessons"])]:
+            self.check_revoked_rules(checked)
         return module
+
+    def read_review_date(self, fields: Fields) -> datetime.date | None:
+        """`reviewed_on: 2026-12-03` (YAML reads an unquoted ISO date as a date; a quoted one is parsed)."""
+        value = fields.raw("reviewed_on")
+        if value is None:
+            fields.report(fields.line(), f"{fields.what}: 'reviewed_on' is required (the date the module was last checked, YYYY-MM-DD)")
+            return None
+        if isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                value = None
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            fields.report(fields.line("reviewed_on"),
+                          f"{fields.what}: 'reviewed_on' must be a date written YYYY-MM-DD, not '{fields.raw('reviewed_on')}'")
+            return None
+        return value
+
+    def check_revoked_rules(self, path: Path) -> None:
+        """Report each line citing the revoked Criminal Procedure Rules 2010 or 2015, unless it says it is historical."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError):
+            return  # reported where the file is read
+        report = self.reporter(path)
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = REVOKED_RULES.search(line)
+            if match and not HISTORICAL.search(line):
+                year = next(group for group in match.groups() if group)
+                report(number, f"cites the Criminal Procedure Rules {year}, which are revoked: cite the Criminal "
+                               "Procedure Rules 2020 (SI 2020/759), or say on the same line that the citation is "
+                               "historical or revoked")
 
     def read_lessons(self, folder: Path, fields: Fields) -> list[dict]:
         lessons, seen = [], set()
@@ -205,6 +254,17 @@ class ContentReader:
             "data": kind.parse(fields),
         }
         return question if key else None
+
+
+def _impossible_date(path: Path, error: ValueError) -> tuple[int, str]:
+    """The line and message for an unquoted date YAML could not construct (e.g. 2026-02-30)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for value in re.findall(r"(?<![\w.-])(\d{4}-\d{1,2}-\d{1,2})(?![\w.-])", line.split("#")[0]):
+            try:
+                datetime.date(*map(int, value.split("-")))
+            except ValueError:
+                return number, f"'{value}' is not a real date ({error}); write dates as YYYY-MM-DD"
+    return 0, f"a value could not be read: {error}"
 
 
 def read_modules(root: Path) -> tuple[list[dict], list[Problem]]:

@@ -4,7 +4,10 @@ Rows are written only by the content loader (`curriculum.loader`), keyed by
 the authors' stable slugs and ids; what the files drop is retired, never
 deleted, so the records that point at it keep their meaning.
 """
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+import calendar
+from datetime import date
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -29,6 +32,9 @@ class Module(db.Model):
     sources: Mapped[list] = mapped_column(JSON, default=list)
     #: its folder was removed from content/; kept for the records that point at it
     is_retired: Mapped[bool] = mapped_column(default=False)
+    #: when the authors last checked the module against its sources, and who did
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    reviewed_by: Mapped[str] = mapped_column(String(200), default="")
 
     lessons: Mapped[list["Lesson"]] = relationship(
         back_populates="module",
@@ -37,6 +43,20 @@ class Module(db.Model):
         viewonly=True,
     )
     quiz: Mapped["Quiz | None"] = relationship(back_populates="module", uselist=False)
+
+    @staticmethod
+    def can_list_reviews(user) -> bool:
+        """Administrators keep the curriculum current: they see when each module was last reviewed."""
+        return user.is_authenticated and user.is_admin
+
+    def is_due_for_review(self, today: date, months: int) -> bool:
+        """True once `months` have passed since the last review (or when it was never reviewed)."""
+        if self.reviewed_on is None:
+            return True
+        year, month = divmod(self.reviewed_on.month - 1 + months, 12)
+        year, month = self.reviewed_on.year + year, month + 1
+        due = date(year, month, min(self.reviewed_on.day, calendar.monthrange(year, month)[1]))
+        return today >= due
 
     @property
     def minutes(self) -> int:

@@ -7,6 +7,7 @@ from modules.models import AttemptAnswer, SignOff
 
 bp = Blueprint("modules", __name__)
 bp.add_url_rule("/modules/<slug>", view_func=views.show_module)
+bp.add_url_rule("/admin/modules", view_func=views.list_module_reviews)
 bp.add_url_rule("/modules/<slug>/lessons/<lesson_slug>", view_func=views.show_lesson)
 bp.add_url_rule("/modules/<slug>/quiz", view_func=quiz_views.show_quiz)
 bp.add_url_rule("/modules/<slug>/quiz/start", view_func=quiz_views.start_quiz, methods=["POST"])

@@ -1,4 +1,4 @@
-from flask import abort, render_template
+from flask import abort, current_app, render_template
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 from core.db import utcnow
 from core.extensions import db
 from core.permissions import require
+from core.timezones import viewer_timezone
 from courses.access import module_access
 from curriculum.models import Lesson, Module
 from mentoring.bookings import module_notes
@@ -23,6 +24,12 @@ def module_or_404(slug: str) -> Module:
     return module
 
 
+def modules_due_for_review(modules: list[Module]) -> list[Module]:
+    """Those of `modules` whose last review is older than CONTENT_REVIEW_MONTHS, in the viewer's today."""
+    today, months = utcnow().astimezone(viewer_timezone()).date(), current_app.config["CONTENT_REVIEW_MONTHS"]
+    return [module for module in modules if module.is_due_for_review(today, months)]
+
+
 def show_module(slug: str):
     module = module_or_404(slug)
     access = module_access(current_user, module)
@@ -36,6 +43,7 @@ def show_module(slug: str):
         quiz_standing=standings(current_user.id, [module.quiz])[module.quiz.id]
         if access.counts_progress and module.quiz else None,
         session_notes=module_notes(current_user.id, module.id) if current_user.is_authenticated else [],
+        is_due_for_review=bool(modules_due_for_review([module])),
     )
 
 
@@ -64,3 +72,12 @@ def show_lesson(slug: str, lesson_slug: str):
         next_lesson=lessons[index + 1] if index + 1 < len(lessons) else None,
         position=index + 1, progress=lesson_progress([item.id for item in lessons], read_ids),
     )
+
+
+def list_module_reviews():
+    require(Module.can_list_reviews(current_user))
+    modules = db.session.scalars(select(Module).where(Module.is_retired.is_(False))
+                                 .order_by(Module.reviewed_on.is_not(None), Module.reviewed_on, Module.title)).all()
+    return render_template("modules/list_module_reviews.html", modules=modules,
+                           due={module.id for module in modules_due_for_review(modules)},
+                           months=current_app.config["CONTENT_REVIEW_MONTHS"])

@@ -46,6 +46,7 @@ RULES = {
     "certificates.list_certificates": ("GET", "/admin/certificates", ADMIN),
     "certificates.revoke_certificate": ("GET", "/admin/certificates/{certificate}/revoke", ADMIN),
     "modules.show_module": ("GET", "/modules/appeals-basics", EVERYONE),
+    "modules.list_module_reviews": ("GET", "/admin/modules", ADMIN),
     "modules.show_lesson": ("GET", "/modules/appeals-basics/lessons/01-routes",
                             {"trainee", "mentor", "other_mentor", "admin"}),
     # Quizzes: the trainee's own attempt; mentors of the trainee's run and admins review, mark and adjust.

@@ -1,3 +1,4 @@
+import datetime
 import shutil
 from pathlib import Path
 
@@ -95,6 +96,24 @@ def test_a_removed_question_is_retired_not_deleted(runner, db, tree):
      "courses.yaml:7: course 'appeals-workshop' names module 'no-such-module', which has no folder"),
     ("courses.yaml", "format: half-day", "format: weekend", "courses.yaml:4: course: 'format' must be one of"),
     ("courses.yaml", "      2: [evidence-basics]", "      3: [evidence-basics]", "schedule week '3' must be a number from 1 to 2"),
+    ("modules/appeals-basics/module.yaml", "reviewed_on: 2026-01-15\n", "",
+     "module.yaml:1: module 'appeals-basics': 'reviewed_on' is required"),
+    ("modules/appeals-basics/module.yaml", "reviewed_by: Casework Academy curriculum team\n", "",
+     "module.yaml:1: module 'appeals-basics': 'reviewed_by' is required"),
+    ("modules/appeals-basics/module.yaml", "reviewed_on: 2026-01-15", "reviewed_on: 15 January 2026",
+     "module.yaml:25: module 'appeals-basics': 'reviewed_on' must be a date written YYYY-MM-DD, not '15 January 2026'"),
+    ("modules/appeals-basics/module.yaml", "reviewed_on: 2026-01-15", "reviewed_on: 2026-02-30",
+     "module.yaml:25: '2026-02-30' is not a real date"),
+    ("modules/appeals-basics/module.yaml", "reviewed_on: 2026-01-15", "reviewed_on: 2026-01-15T09:00:00",
+     "module.yaml:25: module 'appeals-basics': 'reviewed_on' must be a date written YYYY-MM-DD"),
+    ("modules/appeals-basics/02-unsafe.md", "The Court allows", "Under the Criminal Procedure Rules 2015 the Court allows",
+     "02-unsafe.md:3: cites the Criminal Procedure Rules 2015, which are revoked"),
+    ("modules/appeals-basics/quiz.yaml", "    source: Criminal Appeal Act 1968 s.2(1)",
+     "    source: Criminal Appeal Act 1968 s.2(1); CrimPR 2010 r.68.2",
+     "quiz.yaml:20: cites the Criminal Procedure Rules 2010"),
+    ("modules/appeals-basics/module.yaml", "    url: https://www.legislation.gov.uk/ukpga/1968/19",
+     "    url: https://www.legislation.gov.uk/ukpga/1968/19\n  - title: Time limits\n    url: https://www.legislation.gov.uk/uksi/2010/60/contents/made",
+     "module.yaml:26: cites the Criminal Procedure Rules 2010"),
 ])
 def test_bad_content_reports_file_and_line_and_changes_nothing(runner, db, tree, path, old, new, expected):
     target = tree / path
@@ -149,3 +168,21 @@ def test_apply_flushes_but_does_not_commit(db, fixture_curriculum):
     apply_curriculum(fixture_curriculum)
     db.session.rollback()
     assert _row_counts(db)["Module"] == 0
+
+
+def test_the_review_date_is_read_as_a_date(fixture_curriculum):
+    module = next(m for m in fixture_curriculum.modules if m["slug"] == "appeals-basics")
+    assert module["reviewed_on"] == datetime.date(2026, 1, 15)
+    assert module["reviewed_by"] == "Casework Academy curriculum team"
+
+
+@pytest.mark.parametrize("line", [
+    "The time limit was once in r.68.2 of the Criminal Procedure Rules 2010 (revoked).",
+    "Historical note: the Criminal Procedure Rules 2015 were replaced in 2020.",
+    "Under the Criminal Procedure Rules 2020, Part 39, the notice is due in 56 days.",
+])
+def test_a_citation_marked_historical_or_of_the_2020_rules_is_allowed(tree, line):
+    lesson = tree / "modules/appeals-basics/02-unsafe.md"
+    lesson.write_text(lesson.read_text() + "\n" + line + "\n")
+    _, problems = read_curriculum(tree)
+    assert [str(p) for p in problems] == []

@@ -1,4 +1,6 @@
-"""The curriculum in content/ keeps the shape issue #3 promised, so a later edit cannot quietly break it."""
+"""The curriculum in content/ keeps the shape issue #3 promised (and issue #13 extended), so a later edit cannot
+quietly break it."""
+import datetime
 import re
 from pathlib import Path
 
@@ -6,11 +8,16 @@ import pytest
 
 from courses.loader import apply_curriculum, read_curriculum
 from courses.models import CourseFormat
+from curriculum.loader import HISTORICAL, REVOKED_RULES
 
 CONTENT = Path(__file__).parent.parent.parent / "content"
 MODULES = ["appeals-law", "evidence-fallibility", "intake-eligibility", "ccrc-applications", "data-protection",
-           "casework-protocols", "investigation-methods", "team-management"]
-MUST_SIGN_OFF = {"appeals-law", "intake-eligibility", "ccrc-applications"}
+           "casework-protocols", "investigation-methods", "team-management", "forensic-science",
+           "scotland-northern-ireland"]
+NEW_MODULES = ["forensic-science", "scotland-northern-ireland"]  # issue #13
+MUST_SIGN_OFF = {"appeals-law", "intake-eligibility", "ccrc-applications", *NEW_MODULES}
+# Retired by issue #13 (they drilled superseded or unconfirmed figures); ids are never reused.
+RETIRED_QUESTIONS = {"im-retention-audio", "cp-court-records-years", "cp-early-request-vignette", "ie-referral-rates"}
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +32,42 @@ def modules(curriculum):
     return {module["slug"]: module for module in curriculum.modules}
 
 
-def test_all_eight_modules_are_there(modules):
+def test_all_ten_modules_are_there(modules):
     assert sorted(modules) == sorted(MODULES)
+
+
+@pytest.mark.parametrize("slug", NEW_MODULES)
+def test_new_modules_meet_the_bar(modules, slug):
+    module = modules[slug]
+    assert 4 <= len(module["lessons"]) <= 6
+    words = sum(len(re.findall(r"\b\w[\w'’-]*\b", lesson["body"])) for lesson in module["lessons"])
+    assert words >= 2500, f"{slug} has {words} words of lessons"
+    questions = module["quiz"]["questions"]
+    assert len(questions) >= 12
+    assert len({q["type"] for q in questions}) >= 5
+    assert {"written", "single", "multiple"} <= {q["type"] for q in questions}
+    assert sum(1 for source in module["sources"] if "legislation.gov.uk" in source["url"]) >= 2
+
+
+@pytest.mark.parametrize("slug", MODULES)
+def test_every_module_records_its_review(modules, slug):
+    module = modules[slug]
+    assert isinstance(module["reviewed_on"], datetime.date)
+    assert module["reviewed_on"].year >= 2026, "reviewed before issue #13: check it again"
+    assert module["reviewed_by"].strip()
+
+
+def test_no_content_cites_the_revoked_criminal_procedure_rules():
+    offending = [f"{path.relative_to(CONTENT)}:{number}: {line.strip()[:80]}"
+                 for path in sorted((CONTENT / "modules").rglob("*")) if path.suffix in {".md", ".yaml"}
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                 if REVOKED_RULES.search(line) and not HISTORICAL.search(line)]
+    assert offending == []
+
+
+def test_retired_questions_stay_retired(curriculum):
+    keys = {q["key"] for m in curriculum.modules for q in m["quiz"]["questions"]}
+    assert not keys & RETIRED_QUESTIONS
 
 
 @pytest.mark.parametrize("slug", MODULES)
@@ -73,16 +114,19 @@ def test_the_four_promised_courses(curriculum):
     courses = {course["slug"]: course for course in curriculum.courses}
     assert courses["appeals-and-the-ccrc"]["format"] is CourseFormat.HALF_DAY
     assert courses["evidence-and-its-fallibilities"]["format"] is CourseFormat.FULL_DAY
+    assert "forensic-science" in [slug for slug, _ in courses["evidence-and-its-fallibilities"]["modules"]]
     programme = courses["running-an-innocence-project"]
-    assert programme["format"] is CourseFormat.MULTI_WEEK and programme["weeks"] == 8
+    assert programme["format"] is CourseFormat.MULTI_WEEK and programme["weeks"] == 10
     assert sorted(slug for slug, _ in programme["modules"]) == sorted(MODULES)
+    assert sorted(week for _, week in programme["modules"]) == list(range(1, 11)), "one module a week"
     assert programme["check_in_weeks"]
     track = courses["writing-to-the-ccrc"]
-    assert track["format"] is CourseFormat.MULTI_WEEK and track["weeks"] == 4
+    assert track["format"] is CourseFormat.MULTI_WEEK and track["weeks"] == 5
+    assert dict(track["modules"])["scotland-northern-ireland"] == 5
 
 
 def test_the_real_content_loads(db, curriculum):
     summary = apply_curriculum(curriculum)
     db.session.commit()
-    assert len([item for item in summary.created if item.startswith("module ")]) == 8
+    assert len([item for item in summary.created if item.startswith("module ")]) == len(MODULES)
     assert apply_curriculum(curriculum).is_empty
