@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from accounts.models import User
 from core import audit
 from core.db import lock_for_update, utcnow
+from core.errors import Refusal
 from core.extensions import db
 from core.mail import queue_mail
 from core.urls import absolute_url
@@ -27,7 +28,7 @@ from modules.models import Attempt, AttemptAnswer, AttemptState, QuizAdjustment,
 from modules.signals import module_progressed
 
 
-class QuizRefusal(Exception):
+class QuizRefusal(Refusal):
     """An action the quiz's rules do not allow; the message says why."""
 
 
@@ -207,7 +208,7 @@ def mark(row: AttemptAnswer, score: float, comment: str, by: User, now: datetime
     markers cannot both mark the same answer.
     """
     if not 0 <= score <= row.points:
-        raise QuizRefusal(f"Give a score from 0 to {row.points}.")
+        raise QuizRefusal(f"Give a score from 0 to {row.points}.", status=400)
     row.score, row.comment, row.marked_by_id, row.marked_at = score, comment, by.id, now or utcnow()
     attempt = row.attempt
     _retotal(attempt)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from accounts.models import User
 from core.db import utcnow
+from core.errors import back_on_refusal
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
@@ -17,7 +18,6 @@ from curriculum.models import Question, Quiz
 from curriculum.question_types import QUESTION_TYPES, AnswerError
 from modules.analysis import analyse, analysis_csv, histogram
 from modules.attempts import (
-    QuizRefusal,
     close_if_overdue,
     grant_adjustment,
     lock_attempt,
@@ -50,13 +50,6 @@ def _attempt_or_404(attempt_id: int) -> Attempt:
     return attempt
 
 
-def _refused(refusal: QuizRefusal, back: str):
-    """Undo the action, say why it was refused, and go back."""
-    db.session.rollback()
-    flash(str(refusal), "error")
-    return redirect(back)
-
-
 def _check_csrf() -> None:
     if not ActionForm().validate_on_submit():
         abort(400, "The form has expired; reload the page and try again.")
@@ -83,10 +76,8 @@ def start_quiz(slug: str):
     quiz = _quiz_of(module)
     require(module_access(current_user, module).counts_progress)
     _check_csrf()
-    try:
-        attempt = start_attempt(quiz, current_user)
-    except QuizRefusal as refusal:
-        return _refused(refusal, url_for("modules.show_quiz", slug=slug))
+    back_on_refusal(url_for("modules.show_quiz", slug=slug))
+    attempt = start_attempt(quiz, current_user)
     db.session.commit()
     return redirect(url_for("modules.take_attempt", attempt_id=attempt.id, page=attempt.last_page))
 
@@ -225,6 +216,7 @@ def mark_answer(answer_id: int):
         flash("This answer has already been marked.", "info")
         return redirect(url_for("modules.review_attempt", attempt_id=row.attempt_id))
     form = MarkForm(row.points)
+    back_on_refusal(url_for("modules.mark_answer", answer_id=row.id))
     if form.validate_on_submit():
         lock_attempt(row.attempt_id)
         db.session.refresh(row)
@@ -301,10 +293,8 @@ def regrade(question_id: int):
     question = db.get_or_404(Question, question_id)
     require(question.quiz.can_analyse(current_user))
     _check_csrf()
-    try:
-        changed = regrade_question(question, current_user)
-    except QuizRefusal as refusal:
-        return _refused(refusal, url_for("modules.list_regrades", quiz_id=question.quiz_id))
+    back_on_refusal(url_for("modules.list_regrades", quiz_id=question.quiz_id))
+    changed = regrade_question(question, current_user)
     db.session.commit()
     flash(f"Regraded '{question.key}': {changed} score{'s' if changed != 1 else ''} changed.", "success")
     return redirect(url_for("modules.list_regrades", quiz_id=question.quiz_id))
