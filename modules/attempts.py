@@ -21,7 +21,7 @@ from core.errors import Refusal
 from core.extensions import db
 from core.mail import queue_mail
 from core.urls import absolute_url
-from curriculum.models import Question, Quiz
+from curriculum.models import Feedback, Question, Quiz
 from curriculum.question_types import QUESTION_TYPES
 from modules.grading import attempts_left, deadline, draw_paper, is_passed, quiz_grade, totals
 from modules.models import Attempt, AttemptAnswer, AttemptState, QuizAdjustment, Regrade
@@ -145,7 +145,7 @@ def save_answers(attempt: Attempt, answers: dict[int, object], now: datetime, pa
     """
     if not attempt.accepts_answers(now):
         raise QuizRefusal("This attempt no longer accepts answers.")
-    immediate = attempt.quiz.feedback == "immediate"
+    immediate = attempt.quiz.feedback is Feedback.IMMEDIATE
     for row in attempt.answers:
         if row.id not in answers or (immediate and row.answer is not None):
             continue

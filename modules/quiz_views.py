@@ -14,7 +14,7 @@ from core.forms import ActionForm
 from core.permissions import require
 from courses.access import learner_ids_of, module_access
 from courses.models import CourseModule, Enrolment, EnrolmentState, Run
-from curriculum.models import Question, Quiz
+from curriculum.models import Feedback, Question, Quiz, ShowAnswers
 from curriculum.question_types import QUESTION_TYPES, AnswerError
 from modules.analysis import analyse, analysis_csv, histogram
 from modules.attempts import (
@@ -144,6 +144,7 @@ def take_attempt(attempt_id: int):
         posted = request.form
     return render_template("modules/quiz/take_attempt.html", attempt=attempt, quiz=attempt.quiz, rows=rows,
                            page=page, page_count=page_count, per_page=QUESTIONS_PER_PAGE, errors=errors,
+                           immediate=attempt.quiz.feedback is Feedback.IMMEDIATE,
                            posted=posted, types=QUESTION_TYPES, form=ActionForm()), 400 if errors else 200
 
 
@@ -185,11 +186,13 @@ def review_attempt(attempt_id: int):
     quiz = attempt.quiz
     is_staff = not attempt.belongs_to(current_user)
     standing = standings(attempt.user_id, [quiz])[quiz.id]
-    show_feedback = is_staff or quiz.feedback != "after_close" or _run_closed_for(attempt.user_id, quiz.module_id)
-    show_answers = is_staff or quiz.show_answers == "always" or (
-        quiz.show_answers == "after_pass" and standing.is_passed)
+    show_feedback = (is_staff or quiz.feedback is not Feedback.AFTER_CLOSE
+                     or _run_closed_for(attempt.user_id, quiz.module_id))
+    answers_after_pass = quiz.show_answers is ShowAnswers.AFTER_PASS
+    show_answers = is_staff or quiz.show_answers is ShowAnswers.ALWAYS or (answers_after_pass and standing.is_passed)
     return render_template("modules/quiz/review_attempt.html", attempt=attempt, quiz=quiz, standing=standing,
-                           show_feedback=show_feedback, show_answers=show_answers, types=QUESTION_TYPES,
+                           show_feedback=show_feedback, show_answers=show_answers,
+                           answers_after_pass=answers_after_pass, types=QUESTION_TYPES,
                            is_staff=is_staff, can_mark=[row for row in attempt.answers if row.can_mark(current_user)],
                            can_adjust=QuizAdjustment.can_grant(current_user, attempt.user_id))
 
