@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
+from curriculum.question_types import QUESTION_TYPES, QuestionType
 
 
 class Grading(enum.Enum):
@@ -154,3 +155,8 @@ class Question(db.Model):
     is_retired: Mapped[bool] = mapped_column(default=False, index=True)
 
     quiz: Mapped[Quiz] = relationship(back_populates="questions")
+
+    @property
+    def kind(self) -> QuestionType:
+        """Its type from the registry: what parses, renders, grades and describes it."""
+        return QUESTION_TYPES[self.type]
