@@ -199,6 +199,16 @@ class SignOffState(enum.Enum):
     REVOKED = "Revoked"
 
 
+#: the states a sign-off may move to from each state (see `SignOff.move_to`); None is a new sign-off
+SIGN_OFF_TRANSITIONS = {
+    None: {SignOffState.REQUESTED},
+    SignOffState.REQUESTED: {SignOffState.SIGNED_OFF, SignOffState.RETURNED},
+    SignOffState.RETURNED: {SignOffState.REQUESTED},
+    SignOffState.SIGNED_OFF: {SignOffState.REVOKED},
+    SignOffState.REVOKED: {SignOffState.REQUESTED},
+}
+
+
 class SignOff(db.Model):
     """A trainee's sign-off on one module: where it stands now. Its versions and events are the history."""
 
@@ -225,6 +235,16 @@ class SignOff(db.Model):
         back_populates="sign_off", order_by="SignOffVersion.number", passive_deletes=True)
     events: Mapped[list["SignOffEvent"]] = relationship(
         back_populates="sign_off", order_by="SignOffEvent.id", passive_deletes=True)
+
+    def move_to(self, state: SignOffState, now: datetime, by=None) -> None:
+        """Change state along SIGN_OFF_TRANSITIONS only (anything else is a programming error: callers check the
+        `can_*` predicate first); `by` is the mentor who decided, recorded for a sign-off or a return."""
+        if state not in SIGN_OFF_TRANSITIONS[self.state]:
+            current = self.state.name if self.state else "new"
+            raise ValueError(f"sign-off {self.id} cannot move from {current} to {state.name}")
+        self.state, self.state_changed_at = state, now
+        if by is not None:
+            self.decided_by_id = by.id
 
     @property
     def latest_version(self) -> "SignOffVersion | None":

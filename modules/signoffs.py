@@ -73,7 +73,8 @@ def request_sign_off(learner: User, module: Module, answer: str, attachment: evi
         sign_off = SignOff(learner_id=learner.id, module_id=module.id, created_at=now)
         db.session.add(sign_off)
     first = not sign_off.versions
-    sign_off.run_id, sign_off.state, sign_off.state_changed_at = run.id, SignOffState.REQUESTED, now
+    sign_off.run_id = run.id
+    sign_off.move_to(SignOffState.REQUESTED, now)
     version = SignOffVersion(number=len(sign_off.versions) + 1, answer=answer[:MAX_ANSWER_LENGTH], submitted_at=now)
     if attachment is not None:
         version.file_key = evidence.store(attachment)
@@ -108,7 +109,7 @@ def sign_off_module(sign_off: SignOff, by: User, version_number: int, criteria_c
     criteria = sign_off.module.criteria
     if len(criteria_comments) != len(criteria) or not all(text.strip() for text in criteria_comments):
         raise SignOffRefusal("Comment on every criterion before you sign off.", status=400)
-    sign_off.state, sign_off.state_changed_at, sign_off.decided_by_id = SignOffState.SIGNED_OFF, now, by.id
+    sign_off.move_to(SignOffState.SIGNED_OFF, now, by)
     _record(sign_off, by, SignOffAction.SIGNED_OFF, now, version=version_number, comment=comment.strip(),
             criteria_comments=[{"criterion": criterion, "comment": text.strip()}
                                for criterion, text in zip(criteria, criteria_comments)])
@@ -122,7 +123,7 @@ def return_for_revision(sign_off: SignOff, by: User, version_number: int, feedba
     _check_decision(sign_off, by, version_number)
     if not feedback.strip():
         raise SignOffRefusal("Say what the trainee should change.", status=400)
-    sign_off.state, sign_off.state_changed_at, sign_off.decided_by_id = SignOffState.RETURNED, now, by.id
+    sign_off.move_to(SignOffState.RETURNED, now, by)
     _record(sign_off, by, SignOffAction.RETURNED, now, version=version_number, comment=feedback.strip())
 
 
@@ -133,7 +134,7 @@ def revoke_sign_off(sign_off: SignOff, by: User, reason: str, now: datetime | No
         raise SignOffRefusal("Only a signed-off module can be revoked.")
     if not reason.strip():
         raise SignOffRefusal("Give the reason for revoking.", status=400)
-    sign_off.state, sign_off.state_changed_at = SignOffState.REVOKED, now
+    sign_off.move_to(SignOffState.REVOKED, now)
     _record(sign_off, by, SignOffAction.REVOKED, now, version=sign_off.latest_version.number, comment=reason.strip())
     sign_off_revoked.send(sign_off, by=by, reason=reason.strip())
 
