@@ -63,6 +63,35 @@ def test_a_stored_file_goes_again_when_its_transaction_rolls_back(app, db):
     assert evidence.path_of(kept).is_file()
 
 
+def _stored() -> str:
+    return evidence.store(evidence.check_file("a.pdf", pdf_bytes()))
+
+
+def test_a_file_stored_in_a_rolled_back_savepoint_goes_and_the_outer_transactions_file_stays(app, db):
+    outer = _stored()
+    savepoint = db.session.begin_nested()
+    inner = _stored()
+    savepoint.rollback()
+    assert evidence.path_of(outer).is_file() and not evidence.path_of(inner).exists()
+    db.session.rollback()
+    assert not evidence.path_of(outer).exists()
+
+
+def test_a_file_of_a_released_savepoint_goes_when_the_outer_transaction_rolls_back(app, db):
+    savepoint = db.session.begin_nested()
+    removed = _stored()
+    savepoint.commit()
+    assert evidence.path_of(removed).is_file()
+    db.session.rollback()
+    assert not evidence.path_of(removed).exists()
+    savepoint = db.session.begin_nested()
+    kept = _stored()
+    savepoint.commit()
+    db.session.commit()
+    db.session.rollback()
+    assert evidence.path_of(kept).is_file()
+
+
 # -- the whole cycle over HTTP ------------------------------------------------------------------------------------
 
 @pytest.fixture
