@@ -36,7 +36,8 @@ from modules.signals import module_progressed, sign_off_revoked
 CODE_LENGTH = 16
 CODE_GROUP = 4
 _CODE_PATTERN = re.compile(f"[A-Z2-7]{{{CODE_LENGTH}}}")
-STATUSES = ("valid", "revoked", "expired")
+#: what `status()` answers; the administrators' list filters by them
+STATUSES = ("valid", "expired", "revoked")
 
 
 class CertificateRefusal(Refusal):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from certificates import operations as ops
 from certificates.forms import CertificateSearchForm, RevokeCertificateForm, VerifyCertificateForm
 from certificates.models import Certificate
-from core.db import utcnow
+from core.db import paginate, utcnow
 from core.errors import back_on_refusal
 from core.extensions import db, limiter
 from core.forms import ActionForm
@@ -82,7 +82,7 @@ def list_certificates():
     wanted = form.status.data if form.validate() else ""
     search = form.q.data or ""
     now = utcnow()
-    page = db.paginate(ops.search(search, wanted, now), per_page=25)
+    page = paginate(ops.search(search, wanted, now))
     return render_template("certificates/list_certificates.html", page=page, form=form, search=search, wanted=wanted,
                            statuses={c.id: ops.status(c, now) for c in page.items})
 

@@ -2,6 +2,7 @@
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from flask import current_app
 from sqlalchemy import DateTime, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -67,6 +68,11 @@ def _begin_sqlite_immediately(connection):
     # check-then-write actions (seats, bookings) the way FOR UPDATE does on PostgreSQL.
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def paginate(query):
+    """The page of `query` the request asks for (`?page=`), PAGE_SIZE rows long: every list pages alike."""
+    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"])
 
 
 def insert_if_absent(model, **values) -> None:

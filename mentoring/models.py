@@ -51,10 +51,6 @@ class MentorProfile(db.Model):
             windows=tuple(slots.Window(w.weekday, w.start_time, w.end_time) for w in self.windows),
             overrides=tuple(slots.Override(o.on_date, o.start_time, o.end_time) for o in self.overrides))
 
-    def can_edit(self, user) -> bool:
-        """Only the mentor sets their own availability."""
-        return user.is_authenticated and user.id == self.mentor_id
-
     def can_book(self, user) -> bool:
         """Leaders book any active mentor; trainees only the mentors of runs they hold a seat in."""
         if not user.is_authenticated or user.id == self.mentor_id or not self.mentor.is_active:

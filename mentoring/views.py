@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
-from core.db import lock_for_update, utcnow
+from core.db import lock_for_update, paginate, utcnow
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
@@ -79,7 +79,7 @@ def list_mentors():
              .order_by(User.display_name).options(selectinload(MentorProfile.mentor)))
     if not current_user.is_leader:
         query = query.where(MentorProfile.mentor_id.in_(mentor_ids_of(current_user.id)))
-    return render_template("mentoring/list_mentors.html", page=db.paginate(query))
+    return render_template("mentoring/list_mentors.html", page=paginate(query))
 
 
 @login_required
@@ -126,7 +126,7 @@ def list_sessions():
     query = (query.where(Booking.ends_at < now).order_by(Booking.starts_at.desc()) if past
              else query.where(Booking.ends_at >= now).order_by(Booking.starts_at))
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == current_user.id))
-    return render_template("mentoring/list_sessions.html", page=db.paginate(query), past=past, feed=feed,
+    return render_template("mentoring/list_sessions.html", page=paginate(query), past=past, feed=feed,
                            action_form=ActionForm())
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
-from core.db import utcnow
+from core.db import paginate, utcnow
 from core.errors import back_on_refusal
 from core.extensions import db
 from core.forms import ActionForm
@@ -208,7 +208,7 @@ def marking_queue():
                       selectinload(AttemptAnswer.attempt).selectinload(Attempt.quiz)))
     if not current_user.is_admin:
         query = query.where(Attempt.user_id.in_(learner_ids_of(current_user.id)))
-    page = db.paginate(query, per_page=25)
+    page = paginate(query)
     return render_template("modules/quiz/marking_queue.html", page=page)
 
 
@@ -283,10 +283,10 @@ def export_analysis(quiz_id: int):
 
 def list_regrades(quiz_id: int):
     quiz = _analysable_quiz(quiz_id)
-    log = db.paginate(select(Regrade).join(Question).where(Question.quiz_id == quiz.id)
-                      .order_by(Regrade.at.desc(), Regrade.id.desc())
-                      .options(selectinload(Regrade.by), selectinload(Regrade.answer).selectinload(
-                          AttemptAnswer.attempt).selectinload(Attempt.user)), per_page=50)
+    log = paginate(select(Regrade).join(Question).where(Question.quiz_id == quiz.id)
+                   .order_by(Regrade.at.desc(), Regrade.id.desc())
+                   .options(selectinload(Regrade.by), selectinload(Regrade.answer).selectinload(
+                       AttemptAnswer.attempt).selectinload(Attempt.user)))
     questions = {question.id: question for question in quiz.questions}
     return render_template("modules/quiz/list_regrades.html", quiz=quiz, log=log, questions=questions,
                            form=ActionForm())

@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from core.db import paginate
 from core.errors import back_on_refusal
 from core.extensions import db
 from core.permissions import require
@@ -84,7 +85,7 @@ def sign_off_queue():
     if not current_user.is_admin:
         query = query.where(SignOff.run_id.in_(select(run_mentors.c.run_id)
                                                .where(run_mentors.c.user_id == current_user.id)))
-    page = db.paginate(query, per_page=25)
+    page = paginate(query)
     return render_template("modules/signoff/queue.html", page=page, shown=shown, states=QUEUE_STATES)
 
 
