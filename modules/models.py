@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
-from courses.access import oversees
+from courses.access import oversees, oversees_module
 from curriculum.models import Module, Question, Quiz
 
 
@@ -170,9 +170,9 @@ class QuizAdjustment(db.Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @staticmethod
-    def can_grant(user, trainee_id: int) -> bool:
-        """Administrators, and mentors of a run the trainee is in, grant adjustments."""
-        return oversees(user, trainee_id)
+    def can_grant(user, trainee_id: int, quiz: Quiz) -> bool:
+        """Administrators, and mentors of a run the trainee is in whose course includes the quiz's module."""
+        return oversees_module(user, trainee_id, quiz.module_id)
 
 
 class Regrade(db.Model):

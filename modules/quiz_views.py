@@ -194,7 +194,7 @@ def review_attempt(attempt_id: int):
                            show_feedback=show_feedback, show_answers=show_answers,
                            answers_after_pass=answers_after_pass, types=QUESTION_TYPES,
                            is_staff=is_staff, can_mark=[row for row in attempt.answers if row.can_mark(current_user)],
-                           can_adjust=QuizAdjustment.can_grant(current_user, attempt.user_id))
+                           can_adjust=QuizAdjustment.can_grant(current_user, attempt.user_id, quiz))
 
 
 def marking_queue():
@@ -237,7 +237,7 @@ def mark_answer(answer_id: int):
 def grant_quiz_adjustment(quiz_id: int, user_id: int):
     quiz = db.get_or_404(Quiz, quiz_id)
     trainee = db.get_or_404(User, user_id)
-    require(QuizAdjustment.can_grant(current_user, trainee.id))
+    require(QuizAdjustment.can_grant(current_user, trainee.id, quiz))
     current = standings(trainee.id, [quiz])[quiz.id]
     form = AdjustmentForm(obj=current.adjustment)
     if form.validate_on_submit():
