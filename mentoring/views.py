@@ -108,10 +108,10 @@ def book_slot(mentor_id: int):
             return redirect(url_for("mentoring.list_sessions"))
         except ops.SlotTaken as taken:
             db.session.rollback()
-            problem, status = {"alternatives": taken.alternatives}, 409
+            problem, status = {"alternatives": taken.alternatives}, taken.status
         except ops.SeriesConflict as conflict:
             db.session.rollback()
-            problem, status = {"conflicts": conflict.conflicts}, 409
+            problem, status = {"conflicts": conflict.conflicts}, conflict.status
     free = [] if start else ops.free_slots(profile, current_user.id, length)
     return render_template("mentoring/book_slot.html", profile=profile, length=_minutes(length), start=start,
                            form=form, problem=problem, taken_message=TAKEN, **_one_week(free)), status
@@ -176,7 +176,7 @@ def reschedule_booking(booking_id: int):
                 return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
             except ops.SlotTaken as taken:
                 db.session.rollback()
-                problem, status = {"alternatives": taken.alternatives}, 409
+                problem, status = {"alternatives": taken.alternatives}, taken.status
     profile = _profile_or_404(booking.mentor_id)
     free = ops.free_slots(profile, booking.learner_id, booking.ends_at - booking.starts_at,
                           ignore_booking_id=booking.id)
