@@ -16,7 +16,7 @@ from accounts.forms import (
 )
 from accounts.models import Invitation, Nation, Organisation, OrganisationState, User
 from core import notices
-from core.db import utcnow
+from core.db import paginate, utcnow
 from core.extensions import db, limiter, login_manager
 from core.forms import ActionForm
 from core.permissions import require
@@ -120,8 +120,8 @@ def _render_organisation(organisation: Organisation, invite_form: InviteForm, st
     invitations = db.session.scalars(
         select(Invitation).where(Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
                                  Invitation.revoked_at.is_(None)).order_by(Invitation.created_at.desc())).all()
-    members = db.paginate(select(User).where(User.organisation_id == organisation.id)
-                          .order_by(User.display_name, User.id), per_page=50)
+    members = paginate(select(User).where(User.organisation_id == organisation.id)
+                       .order_by(User.display_name, User.id))
     return render_template("accounts/show_organisation.html", organisation=organisation, invitations=invitations,
                            members=members,
                            invite_form=invite_form, action_form=ActionForm(), now=utcnow(),
@@ -201,8 +201,8 @@ def list_organisations():
     state = request.args.get("state", "PENDING")
     if state not in OrganisationState.__members__:
         abort(404)
-    page = db.paginate(select(Organisation).where(Organisation.state == OrganisationState[state])
-                       .order_by(Organisation.created_at), per_page=25)
+    page = paginate(select(Organisation).where(Organisation.state == OrganisationState[state])
+                    .order_by(Organisation.created_at))
     return render_template("accounts/list_organisations.html", page=page, state=OrganisationState[state],
                            states=OrganisationState, action_form=ActionForm())
 
@@ -229,7 +229,7 @@ def list_users():
     if search:
         pattern = f"%{search.lower()}%"
         query = query.where(db.or_(User.email.like(pattern), db.func.lower(User.display_name).like(pattern)))
-    page = db.paginate(query.options(db.joinedload(User.organisation)), per_page=25)
+    page = paginate(query.options(db.joinedload(User.organisation)))
     return render_template("accounts/list_users.html", page=page, search=search)
 
 
@@ -262,7 +262,7 @@ def create_mentor():
 
 @login_required
 def list_notices():
-    page = db.paginate(notices.notices_of(current_user.id), per_page=25)
+    page = paginate(notices.notices_of(current_user.id))
     return render_template("accounts/list_notices.html", page=page, form=ActionForm())
 
 

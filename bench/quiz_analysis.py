@@ -73,7 +73,8 @@ def seed() -> int:
             question = questions[drawn.question_id]
             kind = QUESTION_TYPES[question.type]
             right = rng.random() < 1 / (1 + 2.718 ** -(ability - difficulty[question.id]))
-            answer = sample_answer(question, drawn.order, rng, right, written=None)  # blank: every attempt is graded
+            # Answers a person would mark are left blank, so every attempt is graded.
+            answer = None if kind.is_marked_by_person else sample_answer(question, drawn.order, rng, right)
             score = kind.grade(question.data, answer, question.points)
             rows.append({"attempt_id": attempt_id, "question_id": question.id, "position": position,
                          "option_order": drawn.order, "answer": answer, "choice_key": kind.choice_key(answer),

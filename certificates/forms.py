@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from certificates.operations import normalise_code
+from certificates.operations import STATUSES, normalise_code
 
 
 class VerifyCertificateForm(FlaskForm):
@@ -27,8 +27,8 @@ class CertificateSearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Name or code", validators=[Optional(), Length(max=120)])
-    status = SelectField("Status", choices=[("", "Any status"), ("valid", "Valid"), ("expired", "Expired"),
-                                            ("revoked", "Revoked")], validators=[Optional()])
+    status = SelectField("Status", choices=[("", "Any status")] + [(status, status.capitalize()) for status in STATUSES],
+                         validators=[Optional()])
     submit = SubmitField("Search")
 
 

@@ -22,6 +22,7 @@ from accounts.models import User
 from certificates.models import Certificate
 from core import audit
 from core.db import lock_for_update, utcnow
+from core.errors import Refusal
 from core.extensions import db
 from core.mail import queue_mail
 from core.notices import notify
@@ -35,10 +36,11 @@ from modules.signals import module_progressed, sign_off_revoked
 CODE_LENGTH = 16
 CODE_GROUP = 4
 _CODE_PATTERN = re.compile(f"[A-Z2-7]{{{CODE_LENGTH}}}")
-STATUSES = ("valid", "revoked", "expired")
+#: what `status()` answers; the administrators' list filters by them
+STATUSES = ("valid", "expired", "revoked")
 
 
-class CertificateRefusal(Exception):
+class CertificateRefusal(Refusal):
     """An action the certificate's state does not allow; the message says why."""
 
 
@@ -131,7 +133,7 @@ def revoke(certificate: Certificate, by: User, reason: str, now: datetime | None
         raise CertificateRefusal("This certificate is already revoked.")
     reason = reason.strip()
     if not reason:
-        raise CertificateRefusal("Give the reason for revoking the certificate.")
+        raise CertificateRefusal("Give the reason for revoking the certificate.", status=400)
     certificate.revoked_at, certificate.revoked_by_id, certificate.revoke_reason = now or utcnow(), by.id, reason
     db.session.flush()
     audit.record(by, "certificate.revoke", certificate, reason)

@@ -7,7 +7,8 @@ from sqlalchemy.orm import selectinload
 from certificates import operations as ops
 from certificates.forms import CertificateSearchForm, RevokeCertificateForm, VerifyCertificateForm
 from certificates.models import Certificate
-from core.db import utcnow
+from core.db import paginate, utcnow
+from core.errors import back_on_refusal
 from core.extensions import db, limiter
 from core.forms import ActionForm
 from core.permissions import require
@@ -42,15 +43,13 @@ def reissue_certificate(certificate_id: int):
     require(certificate.can_reissue(current_user))
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        ops.reissue(certificate, current_user)
-    except ops.CertificateRefusal as refusal:
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(f"Certificate reissued in the name {certificate.name} (version {certificate.version}); "
-              "its verification code is unchanged.", "success")
-    return redirect(safe_redirect_target(request.form.get("next_url"), url_for("dashboards.dashboard")))
+    back = safe_redirect_target(request.form.get("next_url"), url_for("dashboards.dashboard"))
+    back_on_refusal(back)
+    ops.reissue(certificate, current_user)
+    db.session.commit()
+    flash(f"Certificate reissued in the name {certificate.name} (version {certificate.version}); "
+          "its verification code is unchanged.", "success")
+    return redirect(back)
 
 
 @verification_limit
@@ -83,7 +82,7 @@ def list_certificates():
     wanted = form.status.data if form.validate() else ""
     search = form.q.data or ""
     now = utcnow()
-    page = db.paginate(ops.search(search, wanted, now), per_page=25)
+    page = paginate(ops.search(search, wanted, now))
     return render_template("certificates/list_certificates.html", page=page, form=form, search=search, wanted=wanted,
                            statuses={c.id: ops.status(c, now) for c in page.items})
 
@@ -97,14 +96,11 @@ def revoke_certificate(certificate_id: int):
         return redirect(url_for("certificates.list_certificates", q=certificate.code))
     form = RevokeCertificateForm()
     if form.validate_on_submit():
-        try:
-            ops.revoke(certificate, current_user, form.reason.data)
-        except ops.CertificateRefusal as refusal:
-            flash(str(refusal), "info")
-        else:
-            db.session.commit()
-            flash(f"Certificate {certificate.code} is revoked; {certificate.learner.display_name} is told by "
-                  "e-mail.", "success")
+        back_on_refusal(url_for("certificates.list_certificates", q=certificate.code))
+        ops.revoke(certificate, current_user, form.reason.data)
+        db.session.commit()
+        flash(f"Certificate {certificate.code} is revoked; {certificate.learner.display_name} is told by e-mail.",
+              "success")
         return redirect(url_for("certificates.list_certificates", q=certificate.code))
     return render_template("certificates/revoke_certificate.html", certificate=certificate, form=form,
                            status=ops.status(certificate)), 400 if form.errors else 200

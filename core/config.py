@@ -78,6 +78,7 @@ def load_config(instance_path: Path) -> dict:
         "BOOTSTRAP_SERVE_LOCAL": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        #: rows per page of every paginated list (`core.db.paginate`)
         "PAGE_SIZE": 25,
         #: a module not reviewed for this many months shows readers a notice and is listed for administrators
         "CONTENT_REVIEW_MONTHS": int(os.environ.get("CONTENT_REVIEW_MONTHS", "12")),

@@ -1,10 +1,13 @@
-"""Database helpers shared by every area: UTC timestamps and row locking."""
+"""Database helpers shared by every area: UTC timestamps, row locking, and side effects bound to a transaction."""
+from collections.abc import Callable
 from datetime import datetime, timezone
 
+from flask import current_app
 from sqlalchemy import DateTime, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.types import TypeDecorator
 
 from core.extensions import db
@@ -67,7 +70,78 @@ def _begin_sqlite_immediately(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def paginate(query):
+    """The page of `query` the request asks for (`?page=`), PAGE_SIZE rows long: every list pages alike."""
+    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"])
+
+
 def insert_if_absent(model, **values) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: idempotent under concurrent requests, on both databases."""
     insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+class TransactionBound:
+    """Side effects that belong to the database transaction in which they were made (mail to send, files written).
+
+    Each item belongs to the innermost transaction open when it was added:
+    a savepoint (`begin_nested`) or the session's outermost transaction.
+
+    - A savepoint that is released (its commit) hands its items to the
+      transaction around it; nothing happens yet, because that one may still
+      roll back.
+    - A savepoint that rolls back discards its own items (and those its
+      released inner savepoints handed it), and only those: the items of the
+      transactions around it stay.
+    - The outermost transaction's commit commits its items (`on_commit`, e.g.
+      deliver the mail); its rollback, or a session closed without commit,
+      discards them (`on_discard`, e.g. remove the file).
+
+    "Outermost" is the Session's: a Session joined to a transaction begun
+    outside it (a test fixture's connection) treats its own commit as final.
+    """
+
+    def __init__(self, name: str, on_commit: Callable[[object], None], on_discard: Callable[[object], None]):
+        self.key = f"transaction_bound:{name}"
+        self.on_commit, self.on_discard = on_commit, on_discard
+        event.listen(Session, "after_commit", self._committed)
+        event.listen(Session, "after_transaction_end", self._ended)
+
+    def add(self, item) -> None:
+        """Bind `item` to the current transaction (beginning one if none is open yet)."""
+        session = db.session()
+        session.connection()
+        self._pending(session).setdefault(_innermost(session), []).append(item)
+
+    def _pending(self, session: Session) -> dict[SessionTransaction, list]:
+        return session.info.setdefault(self.key, {})
+
+    def _committed(self, session: Session) -> None:
+        pending = session.info.get(self.key)
+        if not pending:
+            return
+        # after_commit runs before the committed transaction closes, so it is still the innermost one.
+        committed = _innermost(session)
+        items = pending.pop(committed, [])
+        if committed.nested:
+            pending.setdefault(_owner(committed.parent), []).extend(items)
+            return
+        for item in items:
+            self.on_commit(item)
+
+    def _ended(self, session: Session, transaction: SessionTransaction) -> None:
+        # A committed transaction's items are gone already; what is left was rolled back or abandoned.
+        pending = session.info.get(self.key)
+        for item in pending.pop(transaction, []) if pending else []:
+            self.on_discard(item)
+
+
+def _innermost(session: Session) -> SessionTransaction:
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _owner(transaction: SessionTransaction) -> SessionTransaction:
+    """The savepoint or outermost transaction that `transaction` is part of (skipping SQLAlchemy's inner ones)."""
+    while not transaction.nested and transaction.parent is not None:
+        transaction = transaction.parent
+    return transaction

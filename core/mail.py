@@ -1,8 +1,9 @@
 """Outgoing e-mail, sent only once the transaction that caused it has committed.
 
-`queue_mail()` parks a message on the database session; the session's
-`after_commit` hook delivers it and `after_soft_rollback` drops it, so a
-failed action never e-mails anybody. Delivery is SMTP when MAIL_SERVER is
+`queue_mail()` binds a message to the current database transaction
+(`core.db.TransactionBound`): it is delivered once the outermost transaction
+commits and dropped if the transaction (or the savepoint it was queued in)
+rolls back, so a failed action never e-mails anybody. Delivery is SMTP when MAIL_SERVER is
 set, otherwise an .eml file in MAIL_OUTBOX (the development default).
 """
 import logging
@@ -12,13 +13,10 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from core.db import utcnow
+from core.db import TransactionBound, utcnow
 
 log = logging.getLogger(__name__)
-_QUEUE_KEY = "outgoing_mail"
 
 
 def build_message(to: str, subject: str, body: str, attachments=()) -> EmailMessage:
@@ -39,14 +37,8 @@ def build_message(to: str, subject: str, body: str, attachments=()) -> EmailMess
 
 
 def queue_mail(to: str, subject: str, body: str, attachments=()) -> None:
-    from core.extensions import db
-
-    message = build_message(to, subject, body, attachments)
-    # Join (or begin) the transaction, so that its rollback, not a later commit, decides this mail's fate.
-    db.session.connection()
-    db.session().info.setdefault(_QUEUE_KEY, []).append(
-        (message, current_app._get_current_object())
-    )
+    """Send the message once the current transaction commits (never, if it rolls back)."""
+    _outgoing.add((build_message(to, subject, body, attachments), current_app._get_current_object()))
 
 
 def deliver(message: EmailMessage, app) -> None:
@@ -66,16 +58,13 @@ def deliver(message: EmailMessage, app) -> None:
     log.info("mail to %s: %s", message["To"], message["Subject"])
 
 
-@event.listens_for(Session, "after_commit")
-def _send_queued(session):
-    for message, app in session.info.pop(_QUEUE_KEY, []):
-        try:
-            deliver(message, app)
-        except (OSError, smtplib.SMTPException):
-            # The action itself has committed; a mail failure must not undo or hide it.
-            log.exception("could not deliver mail to %s", message["To"])
+def _send_committed(queued) -> None:
+    message, app = queued
+    try:
+        deliver(message, app)
+    except (OSError, smtplib.SMTPException):
+        # The action itself has committed; a mail failure must not undo or hide it.
+        log.exception("could not deliver mail to %s", message["To"])
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_queued(session, previous_transaction):
-    session.info.pop(_QUEUE_KEY, None)
+_outgoing = TransactionBound("outgoing_mail", on_commit=_send_committed, on_discard=lambda queued: None)

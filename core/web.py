@@ -2,6 +2,8 @@
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
+from core.errors import Refusal, handle_refusal
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -47,6 +49,8 @@ def register_error_pages(app: Flask) -> None:
             return render_template("error.html", code=code, title=title, message=message), code
 
         app.register_error_handler(code, handler)
+
+    app.register_error_handler(Refusal, handle_refusal)
 
     @app.errorhandler(CSRFError)
     def expired_form(error):

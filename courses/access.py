@@ -57,8 +57,9 @@ def module_access(user, module: Module, now: datetime | None = None) -> ModuleAc
 
 
 def _mentored_enrolments():
-    """(mentor id, learner id) pairs for every active enrolment in a run the mentor is assigned to."""
-    return (select(run_mentors.c.user_id.label("mentor_id"), Enrolment.user_id.label("learner_id"))
+    """(mentor id, learner id, run id) for every active enrolment in a run the mentor is assigned to."""
+    return (select(run_mentors.c.user_id.label("mentor_id"), Enrolment.user_id.label("learner_id"),
+                   run_mentors.c.run_id.label("run_id"))
             .join(Enrolment, Enrolment.run_id == run_mentors.c.run_id)
             .where(Enrolment.state == EnrolmentState.ENROLLED))
 
@@ -86,6 +87,16 @@ def is_mentor_of(mentor_id: int, learner_id: int) -> bool:
         pairs.c.mentor_id == mentor_id, pairs.c.learner_id == learner_id)) > 0
 
 
+def mentors_module_for(mentor_id: int, learner_id: int, module_id: int) -> bool:
+    """True when the learner holds a seat in a run the mentor is assigned to whose course includes the module."""
+    pairs = _mentored_enrolments().subquery()
+    return db.session.scalar(
+        select(func.count()).select_from(pairs).join(Run, Run.id == pairs.c.run_id)
+        .join(CourseModule, CourseModule.course_id == Run.course_id)
+        .where(pairs.c.mentor_id == mentor_id, pairs.c.learner_id == learner_id,
+               CourseModule.module_id == module_id)) > 0
+
+
 def mentor_ids_of(learner_id: int) -> set[int]:
     """The mentors assigned to any run the learner holds a seat in."""
     pairs = _mentored_enrolments().subquery()
@@ -100,3 +111,9 @@ def learner_ids_of(mentor_id: int) -> set[int]:
 def oversees(user, learner_id: int) -> bool:
     """True for administrators, and for mentors assigned to a run the learner holds a seat in."""
     return oversees_everyone(user) or (user.is_authenticated and user.is_mentor and is_mentor_of(user.id, learner_id))
+
+
+def oversees_module(user, learner_id: int, module_id: int) -> bool:
+    """True for administrators, and for mentors assigned to a run with this module in which the learner has a seat."""
+    return user.is_authenticated and (
+        oversees_everyone(user) or (user.is_mentor and mentors_module_for(user.id, learner_id, module_id)))

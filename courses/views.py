@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
+from core.db import paginate
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
@@ -69,9 +70,9 @@ def show_run(run_id: int):
                                                          Enrolment.user_id == current_user.id))
     roster = None
     if run.can_view_roster(current_user):
-        roster = db.paginate(select(Enrolment).where(Enrolment.run_id == run.id, Enrolment.state != EnrolmentState.WITHDRAWN)
-                             .order_by(Enrolment.state, Enrolment.state_changed_at)
-                             .options(selectinload(Enrolment.user).selectinload(User.organisation)), per_page=50)
+        roster = paginate(select(Enrolment).where(Enrolment.run_id == run.id, Enrolment.state != EnrolmentState.WITHDRAWN)
+                          .order_by(Enrolment.state, Enrolment.state_changed_at)
+                          .options(selectinload(Enrolment.user).selectinload(User.organisation)))
     organisation = current_user.organisation if current_user.is_authenticated else None
     return render_template("courses/show_run.html", run=run, mine=mine, roster=roster,
                            taken=ops.seats_taken([run.id]).get(run.id, 0), action_form=ActionForm(),
@@ -143,8 +144,8 @@ def enrol_members(run_id: int):
 @login_required
 def list_runs():
     require(Run.can_manage(current_user))
-    page = db.paginate(select(Run).order_by(Run.starts_at.desc()).options(selectinload(Run.course),
-                                                                           selectinload(Run.mentors)), per_page=25)
+    page = paginate(select(Run).order_by(Run.starts_at.desc()).options(selectinload(Run.course),
+                                                                        selectinload(Run.mentors)))
     return render_template("courses/list_runs.html", page=page, seats=ops.seats_taken(r.id for r in page.items))
 
 

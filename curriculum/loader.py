@@ -7,6 +7,7 @@ their stable keys and retiring, never deleting, what the files dropped.
 The course catalogue that bundles modules is read by `courses.loader`.
 """
 import datetime
+import enum
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.linedyaml import Fields, LinedDict, load_lined_yaml
-from curriculum.models import Lesson, Module, Question, Quiz
+from curriculum.models import Feedback, Grading, Lesson, Module, Question, Quiz, ShowAnswers
 from curriculum.question_types import COMMON_KEYS, QUESTION_TYPES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -55,6 +56,12 @@ class ChangeSummary:
     @property
     def is_empty(self) -> bool:
         return not (self.created or self.updated or self.retired)
+
+
+def _setting(fields: Fields, key: str, default: enum.Enum) -> enum.Enum:
+    """A quiz setting from its closed set, written in the file as the member's value (e.g. `grading: latest`)."""
+    kind = type(default)
+    return kind(fields.choice(key, [member.value for member in kind], default.value))
 
 
 class ContentReader:
@@ -217,12 +224,12 @@ class ContentReader:
             "title": fields.text("title"),
             "pass_mark": fields.integer("pass_mark", 0, 100, default=70),
             "attempts_allowed": fields.integer("attempts", 0, 100, default=0),
-            "grading": fields.choice("grading", ("highest", "latest", "first", "average"), "highest"),
+            "grading": _setting(fields, "grading", Grading.HIGHEST),
             "time_limit_minutes": fields.integer("time_limit_minutes", 1, 600),
             "draw": fields.integer("draw", 1),
             "shuffle": fields.boolean("shuffle", default=True),
-            "feedback": fields.choice("feedback", ("immediate", "after_submit", "after_close"), "after_submit"),
-            "show_answers": fields.choice("show_answers", ("always", "after_pass", "never"), "after_pass"),
+            "feedback": _setting(fields, "feedback", Feedback.AFTER_SUBMIT),
+            "show_answers": _setting(fields, "show_answers", ShowAnswers.AFTER_PASS),
             "questions": [question for question in questions if question],
         }
         if quiz["draw"] and quiz["draw"] > len(questions):

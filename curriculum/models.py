@@ -5,12 +5,51 @@ the authors' stable slugs and ids; what the files drop is retired, never
 deleted, so the records that point at it keep their meaning.
 """
 import calendar
+import enum
 from datetime import date
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
+from curriculum.question_types import QUESTION_TYPES, QuestionType
+
+
+class Grading(enum.Enum):
+    """Which finished attempts make the quiz grade."""
+
+    HIGHEST = "highest"
+    LATEST = "latest"
+    FIRST = "first"
+    AVERAGE = "average"
+
+    @property
+    def counted(self) -> str:
+        """What counts, in words: "Your {counted} grade counts"."""
+        return "attempts' average" if self is Grading.AVERAGE else f"{self.value} attempt"
+
+
+class Feedback(enum.Enum):
+    """When a trainee sees marks per question, feedback and explanations."""
+
+    #: each answer is graded as it is saved, and then cannot be changed
+    IMMEDIATE = "immediate"
+    AFTER_SUBMIT = "after_submit"
+    #: once every run through which the trainee takes the module has ended
+    AFTER_CLOSE = "after_close"
+
+
+class ShowAnswers(enum.Enum):
+    """When a trainee sees the right answers on the review page."""
+
+    ALWAYS = "always"
+    AFTER_PASS = "after_pass"
+    NEVER = "never"
+
+
+def _setting(enum_class) -> Enum:
+    """A closed set stored as its plain values ("highest", not "HIGHEST"), as the content files spell them."""
+    return Enum(enum_class, native_enum=False, length=16, values_callable=lambda members: [m.value for m in members])
 
 
 class Module(db.Model):
@@ -93,13 +132,13 @@ class Quiz(db.Model):
     pass_mark: Mapped[int] = mapped_column(default=70)
     #: 0 means unlimited
     attempts_allowed: Mapped[int] = mapped_column(default=0)
-    grading: Mapped[str] = mapped_column(String(16), default="highest")
+    grading: Mapped[Grading] = mapped_column(_setting(Grading), default=Grading.HIGHEST)
     time_limit_minutes: Mapped[int | None] = mapped_column()
     #: questions drawn per attempt; None draws the whole bank
     draw: Mapped[int | None] = mapped_column()
     shuffle: Mapped[bool] = mapped_column(default=True)
-    feedback: Mapped[str] = mapped_column(String(16), default="after_submit")
-    show_answers: Mapped[str] = mapped_column(String(16), default="after_pass")
+    feedback: Mapped[Feedback] = mapped_column(_setting(Feedback), default=Feedback.AFTER_SUBMIT)
+    show_answers: Mapped[ShowAnswers] = mapped_column(_setting(ShowAnswers), default=ShowAnswers.AFTER_PASS)
 
     module: Mapped[Module] = relationship(back_populates="quiz")
 
@@ -135,3 +174,8 @@ class Question(db.Model):
     is_retired: Mapped[bool] = mapped_column(default=False, index=True)
 
     quiz: Mapped[Quiz] = relationship(back_populates="questions")
+
+    @property
+    def kind(self) -> QuestionType:
+        """Its type from the registry: what parses, renders, grades and describes it."""
+        return QUESTION_TYPES[self.type]

@@ -11,6 +11,11 @@ anything it cannot accept, so nothing tampered is ever scored), renders its
 input (`render`), grades an answer to a score between 0 and the points
 (`grade`; None means a person must mark it) and describes answers and the
 key in words for the review page.
+
+For demo data, benchmarks and tests each type also makes up an answer
+(`sample_answer`: the key, or a near miss) and turns an answer back into
+the form fields that post it (`answer_form`, the inverse of `read_answer`).
+Adding a type means one class here, added to QUESTION_TYPES.
 """
 import hashlib
 import random
@@ -24,6 +29,9 @@ from core.linedyaml import Fields
 
 SHORT_ANSWER_MAX_CHARS = 200
 WRITTEN_ANSWER_MAX_CHARS = 20_000
+SAMPLE_WRITTEN_ANSWER = ("The Court of Appeal asks whether the conviction is safe. Fresh evidence is received under "
+                         "section 23 if it is capable of belief and would have been admissible, with a reasonable "
+                         "explanation for not adducing it at trial.")
 
 
 class AnswerError(ValueError):
@@ -60,6 +68,10 @@ class QuestionType:
     keys: set[str] = set()
     #: choice questions: how often each option was chosen is worth counting in item analysis
     has_options = False
+    #: answers are scored by a person (a mentor marks them), never by `grade`, so they are not regraded either
+    is_marked_by_person = False
+    #: what the review page calls `describe_key`'s text
+    key_label = "Right answer"
 
     def parse(self, fields: Fields) -> dict:
         raise NotImplementedError
@@ -86,6 +98,18 @@ class QuestionType:
     def describe_key(self, data: dict) -> str:
         """The right answer in words."""
         raise NotImplementedError
+
+    def feedback_on(self, data: dict, answer) -> list[str]:
+        """The authors' feedback on what the trainee chose (choice questions), for the review page."""
+        return []
+
+    def sample_answer(self, data: dict, right: bool = True, order: list[str] = (), rng: random.Random | None = None):
+        """A plausible stored answer: the key when `right`, otherwise a near miss (`order` is the paper's)."""
+        raise NotImplementedError
+
+    def answer_form(self, data: dict, answer, name: str) -> dict:
+        """The form fields that post `answer` under `name`: `read_answer` reads them back as `answer`."""
+        return {} if answer is None else {name: answer}
 
     def render(self, question, order: list[str], answer, name: str, posted=None, error: str | None = None) -> Markup:
         """The accessible input for this question; `posted` (the form just sent) wins over the saved answer."""
@@ -123,6 +147,10 @@ class _ChoiceType(QuestionType):
     def describe_key(self, data):
         return "; ".join(option["text"] for option in data["options"] if option["correct"])
 
+    def feedback_on(self, data, answer):
+        chosen = [answer] if isinstance(answer, str) else (answer or [])
+        return [option["feedback"] for option in data["options"] if option["feedback"] and option["id"] in chosen]
+
 
 class SingleChoice(_ChoiceType):
     name, label = "single", "Choose one"
@@ -152,6 +180,9 @@ class SingleChoice(_ChoiceType):
 
     def describe(self, data, answer):
         return "" if answer is None else self._options_by_id(data)[answer]["text"]
+
+    def sample_answer(self, data, right=True, order=(), rng=None):
+        return next(option["id"] for option in data["options"] if option["correct"] is right)
 
 
 class MultipleChoice(_ChoiceType):
@@ -193,6 +224,13 @@ class MultipleChoice(_ChoiceType):
         options = self._options_by_id(data)
         return "; ".join(options[option_id]["text"] for option_id in answer or [])
 
+    def sample_answer(self, data, right=True, order=(), rng=None):
+        """Wrong: the first right option and one other drawn from the paper."""
+        correct = sorted(option["id"] for option in data["options"] if option["correct"])
+        if right:
+            return correct
+        return sorted(set(correct[:1]) | {(rng or random).choice(order or [o["id"] for o in data["options"]])})
+
 
 class TrueFalse(QuestionType):
     name, label = "true_false", "True or false"
@@ -221,6 +259,12 @@ class TrueFalse(QuestionType):
 
     def describe_key(self, data):
         return "True" if data["answer"] else "False"
+
+    def sample_answer(self, data, right=True, order=(), rng=None):
+        return data["answer"] if right else not data["answer"]
+
+    def answer_form(self, data, answer, name):
+        return {} if answer is None else {name: "true" if answer else "false"}
 
 
 class ShortAnswer(QuestionType):
@@ -258,6 +302,9 @@ class ShortAnswer(QuestionType):
 
     def describe_key(self, data):
         return " or ".join(data["answers"])
+
+    def sample_answer(self, data, right=True, order=(), rng=None):
+        return data["answers"][0] if right else "I am not sure"
 
 
 class Ordering(QuestionType):
@@ -314,6 +361,14 @@ class Ordering(QuestionType):
     def describe_key(self, data):
         return " → ".join(item["text"] for item in data["items"])
 
+    def sample_answer(self, data, right=True, order=(), rng=None):
+        """Wrong: the order the paper showed (never the right one: see `paper_order`)."""
+        ids = [item["id"] for item in data["items"]]
+        return ids if right else list(order or reversed(ids))
+
+    def answer_form(self, data, answer, name):
+        return {f"{name}-{item_id}": str(position) for position, item_id in enumerate(answer or [], start=1)}
+
 
 class Matching(QuestionType):
     name, label = "matching", "Match the pairs"
@@ -360,10 +415,20 @@ class Matching(QuestionType):
     def describe_key(self, data):
         return "; ".join(f"{pair['left']} → {pair['right']}" for pair in data["pairs"])
 
+    def sample_answer(self, data, right=True, order=(), rng=None):
+        """Wrong: each left side matched with the right side the paper showed beside it."""
+        shown = list(order or reversed([pair["id"] for pair in data["pairs"]]))
+        return {pair["id"]: pair["id"] if right else shown[index] for index, pair in enumerate(data["pairs"])}
+
+    def answer_form(self, data, answer, name):
+        return {f"{name}-{left}": right for left, right in (answer or {}).items()}
+
 
 class Written(QuestionType):
     name, label = "written", "Written answer (marked by a mentor)"
     keys = {"rubric", "max_words"}
+    is_marked_by_person = True
+    key_label = "Rubric"
 
     def parse(self, fields):
         return {"rubric": fields.text("rubric"), "max_words": fields.integer("max_words", minimum=1)}
@@ -383,6 +448,10 @@ class Written(QuestionType):
 
     def describe_key(self, data):
         return data["rubric"]
+
+    def sample_answer(self, data, right=True, order=(), rng=None):
+        """Some text for a mentor to mark (written answers are never right or wrong until marked)."""
+        return SAMPLE_WRITTEN_ANSWER
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {

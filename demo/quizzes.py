@@ -15,33 +15,16 @@ from modules.models import Attempt
 
 #: (e-mail, chance of answering each question right): a stronger and a weaker trainee
 SITTERS = [("trainee2@example.org", 0.8), ("trainee3@example.org", 0.45)]
-WRITTEN_ANSWER = ("The Court of Appeal asks whether the conviction is safe. Fresh evidence is received under "
-                  "section 23 if it is capable of belief and would have been admissible, with a reasonable "
-                  "explanation for not adducing it at trial.")
 
 
-def sample_answer(question, order: list[str], rng: random.Random, right: bool, written: str | None = WRITTEN_ANSWER):
+def sample_answer(question, order: list[str], rng: random.Random, right: bool):
     """A plausible answer of the question's shape: the key when `right`, otherwise a near miss (demo and bench)."""
-    data = question.data
-    if question.type == "single":
-        return next(o["id"] for o in data["options"] if o["correct"] is right)
-    if question.type == "multiple":
-        correct = sorted(o["id"] for o in data["options"] if o["correct"])
-        return correct if right else sorted(set(correct[:1]) | {rng.choice(order)})
-    if question.type == "true_false":
-        return data["answer"] if right else not data["answer"]
-    if question.type == "short":
-        return data["answers"][0] if right else "I am not sure"
-    if question.type == "ordering":
-        return [item["id"] for item in data["items"]] if right else order
-    if question.type == "matching":
-        return {pair["id"]: (pair["id"] if right else order[index]) for index, pair in enumerate(data["pairs"])}
-    return written
+    return question.kind.sample_answer(question.data, right, order, rng)
 
 
 def _seed_with_written(quiz: Quiz, wanted: bool = True) -> int:
-    """A seed whose paper includes a written question (so the marking queue has something in it), or none."""
-    written = {question.id for question in quiz.questions if question.type == "written"}
+    """A seed whose paper includes a question a person marks (so the marking queue has something in it), or none."""
+    written = {question.id for question in quiz.questions if question.kind.is_marked_by_person}
     return next((seed for seed in range(1, 500)
                  if bool(written & {drawn.question_id for drawn in draw_paper(quiz.questions, quiz.draw, quiz.shuffle,
                                                                                seed)}) is wanted), 1)
@@ -62,7 +45,7 @@ def load_demo_attempts() -> None:
             seed = _seed_with_written(quiz) if wants_written else rng.randrange(1, 2 ** 31)
             attempt = start_attempt(quiz, user, seed=seed)
             for row in attempt.answers:
-                if row.question.type == "written" and not wants_written:
+                if row.question.kind.is_marked_by_person and not wants_written:
                     continue
                 row.answer = sample_answer(row.question, row.option_order, rng, rng.random() < skill)
             submit(attempt)

@@ -33,8 +33,8 @@ def _sign_off(user: User, module, run: Run, mentor: User, steps: list[tuple[Sign
     if db.session.scalar(select(SignOff.id).where(SignOff.learner_id == user.id, SignOff.module_id == module.id)):
         return
     at = utcnow().replace(microsecond=0) - timedelta(days=days_ago)
-    sign_off = SignOff(learner_id=user.id, module_id=module.id, run_id=run.id, state=SignOffState.REQUESTED,
-                       state_changed_at=at, created_at=at)
+    sign_off = SignOff(learner_id=user.id, module_id=module.id, run_id=run.id, created_at=at)
+    sign_off.move_to(SignOffState.REQUESTED, at)
     sign_off.versions.append(SignOffVersion(number=1, answer=ANSWER, submitted_at=at))
     db.session.add(sign_off)
     db.session.flush()
@@ -43,7 +43,7 @@ def _sign_off(user: User, module, run: Run, mentor: User, steps: list[tuple[Sign
     for action, comment in steps:
         at += timedelta(days=1)
         state = SignOffState.SIGNED_OFF if action is SignOffAction.SIGNED_OFF else SignOffState.RETURNED
-        sign_off.state, sign_off.state_changed_at, sign_off.decided_by_id = state, at, mentor.id
+        sign_off.move_to(state, at, mentor)
         db.session.add(SignOffEvent(
             sign_off_id=sign_off.id, actor_id=mentor.id, action=action, version_number=1, at=at,
             comment=comment if action is SignOffAction.RETURNED else "",

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from accounts.models import User
 from core import audit
 from core.db import utcnow
+from core.errors import Refusal
 from core.extensions import db
 from core.mail import queue_mail
 from core.urls import absolute_url
@@ -30,7 +31,7 @@ REMINDER_BEFORE = timedelta(hours=24)
 ALTERNATIVES = 3
 
 
-class SlotTaken(Exception):
+class SlotTaken(Refusal):
     """The time is not (or no longer) free; `alternatives` are the nearest free starts."""
 
     def __init__(self, alternatives: list[datetime]):
@@ -38,7 +39,7 @@ class SlotTaken(Exception):
         self.alternatives = alternatives
 
 
-class SeriesConflict(Exception):
+class SeriesConflict(Refusal):
     """Some occurrences of a series are not free: `conflicts` holds (start, nearest free starts) for each."""
 
     def __init__(self, conflicts: list[tuple[datetime, list[datetime]]]):

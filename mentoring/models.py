@@ -51,10 +51,6 @@ class MentorProfile(db.Model):
             windows=tuple(slots.Window(w.weekday, w.start_time, w.end_time) for w in self.windows),
             overrides=tuple(slots.Override(o.on_date, o.start_time, o.end_time) for o in self.overrides))
 
-    def can_edit(self, user) -> bool:
-        """Only the mentor sets their own availability."""
-        return user.is_authenticated and user.id == self.mentor_id
-
     @staticmethod
     def can_publish_availability(user) -> bool:
         """Mentors publish their own hours and see their own week."""

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
-from core.db import lock_for_update, utcnow
+from core.db import lock_for_update, paginate, utcnow
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
@@ -76,7 +76,7 @@ def list_mentors():
     query = (select(MentorProfile).join(User, User.id == MentorProfile.mentor_id)
              .where(User.is_active_account.is_(True), User.is_mentor.is_(True), MentorProfile.bookable_by(current_user))
              .order_by(User.display_name).options(selectinload(MentorProfile.mentor)))
-    return render_template("mentoring/list_mentors.html", page=db.paginate(query))
+    return render_template("mentoring/list_mentors.html", page=paginate(query))
 
 
 @login_required
@@ -105,10 +105,10 @@ def book_slot(mentor_id: int):
             return redirect(url_for("mentoring.list_sessions"))
         except ops.SlotTaken as taken:
             db.session.rollback()
-            problem, status = {"alternatives": taken.alternatives}, 409
+            problem, status = {"alternatives": taken.alternatives}, taken.status
         except ops.SeriesConflict as conflict:
             db.session.rollback()
-            problem, status = {"conflicts": conflict.conflicts}, 409
+            problem, status = {"conflicts": conflict.conflicts}, conflict.status
     free = [] if start else ops.free_slots(profile, current_user.id, length)
     return render_template("mentoring/book_slot.html", profile=profile, length=_minutes(length), start=start,
                            form=form, problem=problem, taken_message=TAKEN, **_one_week(free)), status
@@ -123,7 +123,7 @@ def list_sessions():
     query = (query.where(Booking.ends_at < now).order_by(Booking.starts_at.desc()) if past
              else query.where(Booking.ends_at >= now).order_by(Booking.starts_at))
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == current_user.id))
-    return render_template("mentoring/list_sessions.html", page=db.paginate(query), past=past, feed=feed,
+    return render_template("mentoring/list_sessions.html", page=paginate(query), past=past, feed=feed,
                            action_form=ActionForm())
 
 
@@ -173,7 +173,7 @@ def reschedule_booking(booking_id: int):
                 return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
             except ops.SlotTaken as taken:
                 db.session.rollback()
-                problem, status = {"alternatives": taken.alternatives}, 409
+                problem, status = {"alternatives": taken.alternatives}, taken.status
     profile = _profile_or_404(booking.mentor_id)
     free = ops.free_slots(profile, booking.learner_id, booking.ends_at - booking.starts_at,
                           ignore_booking_id=booking.id)

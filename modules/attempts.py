@@ -17,17 +17,17 @@ from sqlalchemy.orm import selectinload
 from accounts.models import User
 from core import audit
 from core.db import lock_for_update, utcnow
+from core.errors import Refusal
 from core.extensions import db
 from core.mail import queue_mail
 from core.urls import absolute_url
-from curriculum.models import Question, Quiz
-from curriculum.question_types import QUESTION_TYPES
+from curriculum.models import Feedback, Question, Quiz
 from modules.grading import attempts_left, deadline, draw_paper, is_passed, quiz_grade, totals
 from modules.models import Attempt, AttemptAnswer, AttemptState, QuizAdjustment, Regrade
 from modules.signals import module_progressed
 
 
-class QuizRefusal(Exception):
+class QuizRefusal(Refusal):
     """An action the quiz's rules do not allow; the message says why."""
 
 
@@ -144,11 +144,11 @@ def save_answers(attempt: Attempt, answers: dict[int, object], now: datetime, pa
     """
     if not attempt.accepts_answers(now):
         raise QuizRefusal("This attempt no longer accepts answers.")
-    immediate = attempt.quiz.feedback == "immediate"
+    immediate = attempt.quiz.feedback is Feedback.IMMEDIATE
     for row in attempt.answers:
         if row.id not in answers or (immediate and row.answer is not None):
             continue
-        kind = QUESTION_TYPES[row.question.type]
+        kind = row.question.kind
         row.answer, row.saved_at = answers[row.id], now
         row.choice_key = kind.choice_key(row.answer)
         if immediate:
@@ -158,7 +158,7 @@ def save_answers(attempt: Attempt, answers: dict[int, object], now: datetime, pa
 
 
 def _grade(row: AttemptAnswer) -> None:
-    row.score = QUESTION_TYPES[row.question.type].grade(row.question.data, row.answer, row.points)
+    row.score = row.question.kind.grade(row.question.data, row.answer, row.points)
     row.needs_marking = row.score is None
 
 
@@ -207,7 +207,7 @@ def mark(row: AttemptAnswer, score: float, comment: str, by: User, now: datetime
     markers cannot both mark the same answer.
     """
     if not 0 <= score <= row.points:
-        raise QuizRefusal(f"Give a score from 0 to {row.points}.")
+        raise QuizRefusal(f"Give a score from 0 to {row.points}.", status=400)
     row.score, row.comment, row.marked_by_id, row.marked_at = score, comment, by.id, now or utcnow()
     attempt = row.attempt
     _retotal(attempt)
@@ -251,9 +251,9 @@ def regrade_question(question: Question, by: User, now: datetime | None = None) 
     totals are recomputed, so pass or fail follow. Written answers are
     marked by people and are left alone. Returns how many scores changed.
     """
-    kind = QUESTION_TYPES[question.type]
-    if question.type == "written":
-        raise QuizRefusal("Written answers are marked by mentors, not regraded.")
+    kind = question.kind
+    if kind.is_marked_by_person:
+        raise QuizRefusal("Answers to this question are marked by people, not regraded.")
     now = now or utcnow()
     rows = db.session.scalars(
         select(AttemptAnswer).join(Attempt).where(AttemptAnswer.question_id == question.id,

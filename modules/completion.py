@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core.extensions import db
-from curriculum.models import Lesson, Module, Quiz
+from curriculum.models import Grading, Lesson, Module, Quiz
 from modules.grading import is_passed, quiz_grade
 from modules.models import FINISHED_STATES, Attempt, LessonRead, SignOff, SignOffState
 
@@ -111,7 +111,7 @@ def completed_at(facts_of_modules: list[ModuleFacts]) -> datetime | None:
     return max(filter(None, (state_date(facts) for facts in facts_of_modules)), default=None)
 
 
-def quiz_pass_time(grading: str, pass_mark: int, finished: list[tuple[float, datetime]]) -> datetime | None:
+def quiz_pass_time(grading: Grading | str, pass_mark: int, finished: list[tuple[float, datetime]]) -> datetime | None:
     """When the quiz grade last became a pass, from finished attempts' (grade, submitted_at) in attempt order.
 
     None if it is not passed now. With "latest" or "average" a later attempt can

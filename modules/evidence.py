@@ -11,8 +11,8 @@ from pathlib import Path
 
 import filetype
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+
+from core.db import TransactionBound
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -60,15 +60,12 @@ def _folder() -> Path:
 def store(checked: CheckedFile) -> str:
     """Write the file under a fresh random key and return the key.
 
-    The file belongs to the current transaction: if it rolls back, the file is removed again.
+    The file belongs to the current transaction (or savepoint): if that rolls back, the file is removed again.
     """
-    from core.extensions import db
-
     key = secrets.token_urlsafe(24)
     path = _folder() / key
     path.write_bytes(checked.data)
-    db.session.connection()
-    db.session().info.setdefault(_STORED_KEY, []).append(path)
+    _stored.add(path)
     return key
 
 
@@ -76,15 +73,5 @@ def path_of(key: str) -> Path:
     return _folder() / key
 
 
-_STORED_KEY = "stored_evidence"
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_stored(session):
-    session.info.pop(_STORED_KEY, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _remove_stored(session, previous_transaction):
-    for path in session.info.pop(_STORED_KEY, []):
-        path.unlink(missing_ok=True)
+_stored = TransactionBound("stored_evidence", on_commit=lambda path: None,
+                           on_discard=lambda path: path.unlink(missing_ok=True))

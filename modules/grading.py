@@ -3,9 +3,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from curriculum.models import Grading
 from curriculum.question_types import QUESTION_TYPES
-
-GRADING_METHODS = ("highest", "latest", "first", "average")
 
 
 @dataclass(frozen=True)
@@ -51,19 +50,21 @@ def totals(scored: list[tuple[float | None, int]]) -> Totals:
     return Totals(round(sum(score for score, _ in scored), 4), maximum)
 
 
-def quiz_grade(method: str, grades: list[float]) -> float | None:
-    """The quiz grade from finished attempts' grades, in attempt order, by the quiz's grading method."""
+def quiz_grade(method: Grading | str, grades: list[float]) -> float | None:
+    """The quiz grade from finished attempts' grades, in attempt order, by the quiz's grading method.
+
+    `method` is a Grading, or its value as the content files write it; anything else raises ValueError.
+    """
+    method = Grading(method)
     if not grades:
         return None
-    if method == "highest":
+    if method is Grading.HIGHEST:
         return max(grades)
-    if method == "latest":
+    if method is Grading.LATEST:
         return grades[-1]
-    if method == "first":
+    if method is Grading.FIRST:
         return grades[0]
-    if method == "average":
-        return round(sum(grades) / len(grades), 2)
-    raise ValueError(f"unknown grading method {method!r}")
+    return round(sum(grades) / len(grades), 2)
 
 
 def is_passed(grade: float | None, pass_mark: int) -> bool:

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
-from courses.access import learners_overseen_by, oversees, oversees_everyone, runs_mentored_by
+from courses.access import learners_overseen_by, oversees, oversees_everyone, oversees_module, runs_mentored_by
 from curriculum.models import Module, Question, Quiz
 
 
@@ -175,9 +175,9 @@ class QuizAdjustment(db.Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @staticmethod
-    def can_grant(user, trainee_id: int) -> bool:
-        """Administrators, and mentors of a run the trainee is in, grant adjustments."""
-        return oversees(user, trainee_id)
+    def can_grant(user, trainee_id: int, quiz: Quiz) -> bool:
+        """Administrators, and mentors of a run the trainee is in whose course includes the quiz's module."""
+        return oversees_module(user, trainee_id, quiz.module_id)
 
 
 class Regrade(db.Model):
@@ -202,6 +202,16 @@ class SignOffState(enum.Enum):
     RETURNED = "Returned for revision"
     SIGNED_OFF = "Signed off"
     REVOKED = "Revoked"
+
+
+#: the states a sign-off may move to from each state (see `SignOff.move_to`); None is a new sign-off
+SIGN_OFF_TRANSITIONS = {
+    None: {SignOffState.REQUESTED},
+    SignOffState.REQUESTED: {SignOffState.SIGNED_OFF, SignOffState.RETURNED},
+    SignOffState.RETURNED: {SignOffState.REQUESTED},
+    SignOffState.SIGNED_OFF: {SignOffState.REVOKED},
+    SignOffState.REVOKED: {SignOffState.REQUESTED},
+}
 
 
 class SignOff(db.Model):
@@ -230,6 +240,16 @@ class SignOff(db.Model):
         back_populates="sign_off", order_by="SignOffVersion.number", passive_deletes=True)
     events: Mapped[list["SignOffEvent"]] = relationship(
         back_populates="sign_off", order_by="SignOffEvent.id", passive_deletes=True)
+
+    def move_to(self, state: SignOffState, now: datetime, by=None) -> None:
+        """Change state along SIGN_OFF_TRANSITIONS only (anything else is a programming error: callers check the
+        `can_*` predicate first); `by` is the mentor who decided, recorded for a sign-off or a return."""
+        if state not in SIGN_OFF_TRANSITIONS[self.state]:
+            current = self.state.name if self.state else "new"
+            raise ValueError(f"sign-off {self.id} cannot move from {current} to {state.name}")
+        self.state, self.state_changed_at = state, now
+        if by is not None:
+            self.decided_by_id = by.id
 
     @property
     def latest_version(self) -> "SignOffVersion | None":

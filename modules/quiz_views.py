@@ -7,17 +7,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
-from core.db import utcnow
+from core.db import paginate, utcnow
+from core.errors import back_on_refusal
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
 from courses.access import module_access
 from courses.models import CourseModule, Enrolment, EnrolmentState, Run
-from curriculum.models import Question, Quiz
+from curriculum.models import Feedback, Question, Quiz, ShowAnswers
 from curriculum.question_types import QUESTION_TYPES, AnswerError
 from modules.analysis import analyse, analysis_csv, histogram
 from modules.attempts import (
-    QuizRefusal,
     close_if_overdue,
     grant_adjustment,
     lock_attempt,
@@ -50,13 +50,6 @@ def _attempt_or_404(attempt_id: int) -> Attempt:
     return attempt
 
 
-def _refused(refusal: QuizRefusal, back: str):
-    """Undo the action, say why it was refused, and go back."""
-    db.session.rollback()
-    flash(str(refusal), "error")
-    return redirect(back)
-
-
 def _check_csrf() -> None:
     if not ActionForm().validate_on_submit():
         abort(400, "The form has expired; reload the page and try again.")
@@ -83,10 +76,8 @@ def start_quiz(slug: str):
     quiz = _quiz_of(module)
     require(module_access(current_user, module).counts_progress)
     _check_csrf()
-    try:
-        attempt = start_attempt(quiz, current_user)
-    except QuizRefusal as refusal:
-        return _refused(refusal, url_for("modules.show_quiz", slug=slug))
+    back_on_refusal(url_for("modules.show_quiz", slug=slug))
+    attempt = start_attempt(quiz, current_user)
     db.session.commit()
     return redirect(url_for("modules.take_attempt", attempt_id=attempt.id, page=attempt.last_page))
 
@@ -153,6 +144,7 @@ def take_attempt(attempt_id: int):
         posted = request.form
     return render_template("modules/quiz/take_attempt.html", attempt=attempt, quiz=attempt.quiz, rows=rows,
                            page=page, page_count=page_count, per_page=QUESTIONS_PER_PAGE, errors=errors,
+                           immediate=attempt.quiz.feedback is Feedback.IMMEDIATE,
                            posted=posted, types=QUESTION_TYPES, form=ActionForm()), 400 if errors else 200
 
 
@@ -194,13 +186,15 @@ def review_attempt(attempt_id: int):
     quiz = attempt.quiz
     is_staff = not attempt.belongs_to(current_user)
     standing = standings(attempt.user_id, [quiz])[quiz.id]
-    show_feedback = is_staff or quiz.feedback != "after_close" or _run_closed_for(attempt.user_id, quiz.module_id)
-    show_answers = is_staff or quiz.show_answers == "always" or (
-        quiz.show_answers == "after_pass" and standing.is_passed)
+    show_feedback = (is_staff or quiz.feedback is not Feedback.AFTER_CLOSE
+                     or _run_closed_for(attempt.user_id, quiz.module_id))
+    answers_after_pass = quiz.show_answers is ShowAnswers.AFTER_PASS
+    show_answers = is_staff or quiz.show_answers is ShowAnswers.ALWAYS or (answers_after_pass and standing.is_passed)
     return render_template("modules/quiz/review_attempt.html", attempt=attempt, quiz=quiz, standing=standing,
-                           show_feedback=show_feedback, show_answers=show_answers, types=QUESTION_TYPES,
+                           show_feedback=show_feedback, show_answers=show_answers,
+                           answers_after_pass=answers_after_pass, types=QUESTION_TYPES,
                            is_staff=is_staff, can_mark=[row for row in attempt.answers if row.can_mark(current_user)],
-                           can_adjust=QuizAdjustment.can_grant(current_user, attempt.user_id))
+                           can_adjust=QuizAdjustment.can_grant(current_user, attempt.user_id, quiz))
 
 
 def marking_queue():
@@ -213,7 +207,7 @@ def marking_queue():
                       selectinload(AttemptAnswer.attempt).selectinload(Attempt.user),
                       selectinload(AttemptAnswer.attempt).selectinload(Attempt.quiz)))
     query = query.where(AttemptAnswer.in_marking_queue_of(current_user))
-    page = db.paginate(query, per_page=25)
+    page = paginate(query)
     return render_template("modules/quiz/marking_queue.html", page=page)
 
 
@@ -224,6 +218,7 @@ def mark_answer(answer_id: int):
         flash("This answer has already been marked.", "info")
         return redirect(url_for("modules.review_attempt", attempt_id=row.attempt_id))
     form = MarkForm(row.points)
+    back_on_refusal(url_for("modules.mark_answer", answer_id=row.id))
     if form.validate_on_submit():
         lock_attempt(row.attempt_id)
         db.session.refresh(row)
@@ -241,7 +236,7 @@ def mark_answer(answer_id: int):
 def grant_quiz_adjustment(quiz_id: int, user_id: int):
     quiz = db.get_or_404(Quiz, quiz_id)
     trainee = db.get_or_404(User, user_id)
-    require(QuizAdjustment.can_grant(current_user, trainee.id))
+    require(QuizAdjustment.can_grant(current_user, trainee.id, quiz))
     current = standings(trainee.id, [quiz])[quiz.id]
     form = AdjustmentForm(obj=current.adjustment)
     if form.validate_on_submit():
@@ -287,10 +282,10 @@ def export_analysis(quiz_id: int):
 
 def list_regrades(quiz_id: int):
     quiz = _analysable_quiz(quiz_id)
-    log = db.paginate(select(Regrade).join(Question).where(Question.quiz_id == quiz.id)
-                      .order_by(Regrade.at.desc(), Regrade.id.desc())
-                      .options(selectinload(Regrade.by), selectinload(Regrade.answer).selectinload(
-                          AttemptAnswer.attempt).selectinload(Attempt.user)), per_page=50)
+    log = paginate(select(Regrade).join(Question).where(Question.quiz_id == quiz.id)
+                   .order_by(Regrade.at.desc(), Regrade.id.desc())
+                   .options(selectinload(Regrade.by), selectinload(Regrade.answer).selectinload(
+                       AttemptAnswer.attempt).selectinload(Attempt.user)))
     questions = {question.id: question for question in quiz.questions}
     return render_template("modules/quiz/list_regrades.html", quiz=quiz, log=log, questions=questions,
                            form=ActionForm())
@@ -300,10 +295,8 @@ def regrade(question_id: int):
     question = db.get_or_404(Question, question_id)
     require(question.quiz.can_analyse(current_user))
     _check_csrf()
-    try:
-        changed = regrade_question(question, current_user)
-    except QuizRefusal as refusal:
-        return _refused(refusal, url_for("modules.list_regrades", quiz_id=question.quiz_id))
+    back_on_refusal(url_for("modules.list_regrades", quiz_id=question.quiz_id))
+    changed = regrade_question(question, current_user)
     db.session.commit()
     flash(f"Regraded '{question.key}': {changed} score{'s' if changed != 1 else ''} changed.", "success")
     return redirect(url_for("modules.list_regrades", quiz_id=question.quiz_id))

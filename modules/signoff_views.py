@@ -4,6 +4,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from core.db import paginate
+from core.errors import back_on_refusal
 from core.extensions import db
 from core.permissions import require
 from courses.access import module_access
@@ -55,8 +57,9 @@ def request_module_sign_off(slug: str):
         try:
             sign_off = request_sign_off(current_user, module, form.answer.data, form.checked_file)
         except SignOffRefusal as refusal:
+            # Shown beside the answer field, with what the trainee wrote kept, not flashed on another page.
             db.session.rollback()
-            form.answer.errors.append(str(refusal))
+            form.answer.errors.append(refusal.message)
         else:
             db.session.commit()
             flash("Sent for sign-off. The mentors of your run are told; you will hear when they decide.", "success")
@@ -80,7 +83,7 @@ def sign_off_queue():
              .options(selectinload(SignOff.learner), selectinload(SignOff.module), selectinload(SignOff.versions),
                       selectinload(SignOff.run).selectinload(Run.course)))
     query = query.where(SignOff.in_queue_of(current_user))
-    page = db.paginate(query, per_page=25)
+    page = paginate(query)
     return render_template("modules/signoff/queue.html", page=page, shown=shown, states=QUEUE_STATES)
 
 
@@ -113,18 +116,14 @@ def decide_sign_off(sign_off_id: int):
     form = decision_form(sign_off.module.criteria)
     if not form.validate_on_submit():
         return _render_sign_off(sign_off, decision=form, status=400)
+    back_on_refusal(url_for("modules.show_sign_off", sign_off_id=sign_off_id))
     sign_off = lock_sign_off(sign_off.id)
-    try:
-        version = int(form.version.data or 0)
-        if form.decision.data == "sign_off":
-            sign_off_module(sign_off, current_user, version, [field.data or "" for field in form.criterion_fields],
-                            form.comment.data or "")
-        else:
-            return_for_revision(sign_off, current_user, version, form.comment.data or "")
-    except SignOffRefusal as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect(url_for("modules.show_sign_off", sign_off_id=sign_off_id))
+    version = int(form.version.data or 0)
+    if form.decision.data == "sign_off":
+        sign_off_module(sign_off, current_user, version, [field.data or "" for field in form.criterion_fields],
+                        form.comment.data or "")
+    else:
+        return_for_revision(sign_off, current_user, version, form.comment.data or "")
     db.session.commit()
     done = "Signed off" if form.decision.data == "sign_off" else "Returned for revision"
     flash(f"{done}: {sign_off.learner.display_name} is told by e-mail.", "success")
@@ -137,13 +136,9 @@ def revoke_module_sign_off(sign_off_id: int):
     form = RevokeSignOffForm()
     if not form.validate_on_submit():
         return _render_sign_off(sign_off, revocation=form, status=400)
+    back_on_refusal(url_for("modules.show_sign_off", sign_off_id=sign_off_id))
     sign_off = lock_sign_off(sign_off.id)
-    try:
-        revoke_sign_off(sign_off, current_user, form.reason.data)
-    except SignOffRefusal as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect(url_for("modules.show_sign_off", sign_off_id=sign_off_id))
+    revoke_sign_off(sign_off, current_user, form.reason.data)
     db.session.commit()
     flash(f"Sign-off revoked: {sign_off.learner.display_name} and their leader are told.", "success")
     return redirect(url_for("modules.show_sign_off", sign_off_id=sign_off_id))

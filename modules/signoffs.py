@@ -14,6 +14,7 @@ from sqlalchemy import select
 from accounts.models import User
 from core import audit
 from core.db import lock_for_update, utcnow
+from core.errors import Refusal
 from core.extensions import db
 from core.mail import queue_mail
 from core.notices import notify
@@ -29,7 +30,7 @@ from modules.signals import module_progressed, sign_off_revoked
 MAX_ANSWER_LENGTH = 20_000
 
 
-class SignOffRefusal(Exception):
+class SignOffRefusal(Refusal):
     """A step the sign-off rules do not allow now; the message says why."""
 
 
@@ -67,12 +68,13 @@ def request_sign_off(learner: User, module: Module, answer: str, attachment: evi
         raise SignOffRefusal("You need a seat on a course run that includes this module.")
     answer = answer.strip()
     if not answer:
-        raise SignOffRefusal("Write your answer to the exercise.")
+        raise SignOffRefusal("Write your answer to the exercise.", status=400)
     if sign_off is None:
         sign_off = SignOff(learner_id=learner.id, module_id=module.id, created_at=now)
         db.session.add(sign_off)
     first = not sign_off.versions
-    sign_off.run_id, sign_off.state, sign_off.state_changed_at = run.id, SignOffState.REQUESTED, now
+    sign_off.run_id = run.id
+    sign_off.move_to(SignOffState.REQUESTED, now)
     version = SignOffVersion(number=len(sign_off.versions) + 1, answer=answer[:MAX_ANSWER_LENGTH], submitted_at=now)
     if attachment is not None:
         version.file_key = evidence.store(attachment)
@@ -106,8 +108,8 @@ def sign_off_module(sign_off: SignOff, by: User, version_number: int, criteria_c
     _check_decision(sign_off, by, version_number)
     criteria = sign_off.module.criteria
     if len(criteria_comments) != len(criteria) or not all(text.strip() for text in criteria_comments):
-        raise SignOffRefusal("Comment on every criterion before you sign off.")
-    sign_off.state, sign_off.state_changed_at, sign_off.decided_by_id = SignOffState.SIGNED_OFF, now, by.id
+        raise SignOffRefusal("Comment on every criterion before you sign off.", status=400)
+    sign_off.move_to(SignOffState.SIGNED_OFF, now, by)
     _record(sign_off, by, SignOffAction.SIGNED_OFF, now, version=version_number, comment=comment.strip(),
             criteria_comments=[{"criterion": criterion, "comment": text.strip()}
                                for criterion, text in zip(criteria, criteria_comments)])
@@ -120,8 +122,8 @@ def return_for_revision(sign_off: SignOff, by: User, version_number: int, feedba
     now = now or utcnow()
     _check_decision(sign_off, by, version_number)
     if not feedback.strip():
-        raise SignOffRefusal("Say what the trainee should change.")
-    sign_off.state, sign_off.state_changed_at, sign_off.decided_by_id = SignOffState.RETURNED, now, by.id
+        raise SignOffRefusal("Say what the trainee should change.", status=400)
+    sign_off.move_to(SignOffState.RETURNED, now, by)
     _record(sign_off, by, SignOffAction.RETURNED, now, version=version_number, comment=feedback.strip())
 
 
@@ -131,8 +133,8 @@ def revoke_sign_off(sign_off: SignOff, by: User, reason: str, now: datetime | No
     if not sign_off.can_revoke(by):
         raise SignOffRefusal("Only a signed-off module can be revoked.")
     if not reason.strip():
-        raise SignOffRefusal("Give the reason for revoking.")
-    sign_off.state, sign_off.state_changed_at = SignOffState.REVOKED, now
+        raise SignOffRefusal("Give the reason for revoking.", status=400)
+    sign_off.move_to(SignOffState.REVOKED, now)
     _record(sign_off, by, SignOffAction.REVOKED, now, version=sign_off.latest_version.number, comment=reason.strip())
     sign_off_revoked.send(sign_off, by=by, reason=reason.strip())
 

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from accounts.models import Organisation
+from core.db import paginate
 from core.extensions import db
 from core.permissions import require
 from core.timezones import viewer_timezone
@@ -49,5 +50,5 @@ def export_matrix(organisation_id: int):
 @login_required
 def list_matrices():
     require(Organisation.can_list_matrices(current_user))
-    page = db.paginate(select(Organisation).order_by(Organisation.name, Organisation.id), per_page=50)
+    page = paginate(select(Organisation).order_by(Organisation.name, Organisation.id))
     return render_template("team/list_matrices.html", page=page)

@@ -5,6 +5,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask import has_request_context
 from pypdf import PdfReader
 
 from certificates import operations as ops
@@ -12,8 +13,10 @@ from certificates.models import Certificate
 from core.db import utcnow
 from core.extensions import db
 from core.notices import Notice
+from core.urls import DEVELOPMENT_BASE_URL
 from courses.models import Course
-from curriculum.models import Module
+from curriculum.models import Module, Question
+from modules.attempts import start_attempt
 from modules.models import Attempt, SignOff, SignOffState
 from tests.modules.quiz_helpers import fixture_quiz, page_form
 
@@ -130,6 +133,41 @@ def test_the_backfill_command_awards_what_is_owed_once(completed, runner):
     result = runner.invoke(args=["certificates", "award"])
     assert result.exit_code == 0 and "Awarded 1 certificate(s)." in result.output
     assert "Awarded 0 certificate(s)." in runner.invoke(args=["certificates", "award"]).output
+
+
+def test_the_backfill_command_needs_no_request(completed, runner, outbox, app):
+    assert not has_request_context()
+    assert runner.invoke(args=["certificates", "award"]).exit_code == 0
+    certificate = db.session.scalar(db.select(Certificate))
+    [mail] = outbox(completed["trainee"].email)
+    assert f"{DEVELOPMENT_BASE_URL}/certificates/{certificate.id}.pdf" in mail.get_content()
+
+
+def test_closing_an_overdue_attempt_from_the_command_line_awards_the_certificate(runner, outbox, make_user, make_run,
+                                                                                 enrol, finish_module, sign_off):
+    """`flask quizzes close-overdue` runs outside any request; the certificate's links must still build."""
+    mentor, trainee = make_user("mentor"), make_user("trainee")
+    enrol(make_run(mentors=[mentor]), trainee)
+    finish_module(trainee, grade=None)
+    sign_off(trainee, mentor)
+    db.session.execute(db.update(Question).where(Question.type == "written").values(is_retired=True))
+    db.session.expire_all()
+    attempt = start_attempt(fixture_quiz(), trainee, now=utcnow() - timedelta(hours=1))
+    for row in attempt.answers:
+        row.answer = row.question.kind.sample_answer(row.question.data, right=True)
+    db.session.commit()
+    assert not has_request_context()
+    result = runner.invoke(args=["quizzes", "close-overdue"])
+    assert result.exit_code == 0, result.output
+    assert "Submitted 1 overdue attempt(s)." in result.output
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).grade == 100
+    certificate = db.session.scalar(db.select(Certificate).where(Certificate.learner_id == trainee.id))
+    notice = db.session.scalar(db.select(Notice).where(Notice.user_id == trainee.id))
+    assert notice.link == f"/certificates/{certificate.id}.pdf"
+    [mail] = outbox(trainee.email)
+    assert certificate.code in mail.get_content()
+    assert f"{DEVELOPMENT_BASE_URL}/certificates/{certificate.id}.pdf" in mail.get_content()
 
 
 # -- expiry --------------------------------------------------------------------

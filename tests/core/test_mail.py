@@ -59,3 +59,37 @@ def test_a_mail_failure_does_not_undo_the_action(app, db, monkeypatch, make_user
         db.session.commit()
     db.session.expire_all()
     assert db.session.get(type(user), user.id).display_name == "Changed"
+
+
+def test_mail_queued_in_a_rolled_back_savepoint_is_dropped_and_the_outer_transactions_mail_is_kept(app, db, outbox):
+    queue_mail("outer@example.org", "Outer", "body")
+    savepoint = db.session.begin_nested()
+    queue_mail("inner@example.org", "Inner", "body")
+    savepoint.rollback()
+    assert outbox() == []
+    db.session.commit()
+    assert [m["To"] for m in outbox()] == ["outer@example.org"]
+
+
+def test_mail_of_a_released_savepoint_waits_for_the_outer_transaction(app, db, outbox):
+    savepoint = db.session.begin_nested()
+    queue_mail("dropped@example.org", "Dropped", "body")
+    savepoint.commit()
+    assert outbox() == []  # a savepoint's release is not a commit: the outer transaction may still roll back
+    db.session.rollback()
+    assert outbox() == []
+    savepoint = db.session.begin_nested()
+    inner = db.session.begin_nested()
+    queue_mail("sent@example.org", "Sent", "body")
+    inner.commit()
+    savepoint.commit()
+    assert outbox() == []
+    db.session.commit()
+    assert [m["To"] for m in outbox()] == ["sent@example.org"]
+
+
+def test_mail_of_a_session_closed_without_commit_is_dropped(app, db, outbox):
+    queue_mail("dropped@example.org", "Dropped", "body")
+    db.session.close()
+    db.session.commit()
+    assert outbox() == []

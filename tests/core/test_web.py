@@ -69,3 +69,29 @@ def test_error_pages_leak_nothing(app, client, db):
     assert "Something went wrong" in body and "secret internals" not in body and "Traceback" not in body
     missing = client.get("/runs/999999")
     assert missing.status_code == 404 and "There is nothing at this address." in missing.get_data(as_text=True)
+
+
+@pytest.fixture
+def page_size(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    return 2
+
+
+def test_lists_page_by_the_one_page_size_setting(client, login_as, make_user, make_organisation, page_size):
+    from core.extensions import db
+    from core.notices import notify
+
+    organisation = make_organisation()
+    leader = make_user("leader", organisation, name="Lee Leader")
+    for number in range(1, 4):
+        make_user("trainee", organisation, name=f"Member {number}")
+    notify([leader.id], "Notice one")
+    notify([leader.id], "Notice two")
+    notify([leader.id], "Notice three")
+    db.session.commit()
+    login_as(leader)
+    notices = [client.get("/notices", query_string={"page": page}).text for page in (1, 2)]
+    assert [sum(f"Notice {word}" in text for word in ("one", "two", "three")) for text in notices] == [2, 1]
+    members = [client.get(f"/organisations/{organisation.id}", query_string={"page": page}).text for page in (1, 2)]
+    # Ordered by name: Lee Leader and Member 1, then Members 2 and 3.
+    assert [sum(f"Member {number}" in text for number in range(1, 4)) for text in members] == [1, 2]

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from courses.loader import apply_curriculum, read_curriculum
 from courses.models import Course, CourseModule
-from curriculum.models import Lesson, Module, Question
+from curriculum.models import Feedback, Grading, Lesson, Module, Question, Quiz, ShowAnswers
 from tests.conftest import FIXTURE_CONTENT
 
 
@@ -32,6 +32,20 @@ def test_load_creates_everything_and_a_second_load_changes_nothing(runner, db, t
     assert second.exit_code == 0
     assert "No changes" in second.output
     assert _row_counts(db) == {"Module": 2, "Lesson": 3, "Question": 7, "Course": 3, "CourseModule": 5}
+
+
+def test_quiz_settings_load_as_their_enums_and_are_stored_as_the_files_spell_them(runner, db, tree):
+    quiz_file = tree / "modules/appeals-basics/quiz.yaml"
+    quiz_file.write_text(quiz_file.read_text().replace("grading: highest", "grading: average")
+                         .replace("feedback: after_submit", "feedback: immediate"))
+    assert runner.invoke(args=["content", "load", str(tree)]).exit_code == 0
+    quiz = db.session.scalar(select(Quiz).join(Module).where(Module.slug == "appeals-basics"))
+    assert (quiz.grading, quiz.feedback, quiz.show_answers) == (Grading.AVERAGE, Feedback.IMMEDIATE,
+                                                                ShowAnswers.AFTER_PASS)
+    stored = db.session.execute(db.text("SELECT grading, feedback, show_answers FROM quizzes WHERE id = :id"),
+                                {"id": quiz.id}).one()
+    assert tuple(stored) == ("average", "immediate", "after_pass")
+    assert "No changes" in runner.invoke(args=["content", "load", str(tree)]).output
 
 
 def test_multi_week_schedule_is_stored_per_module(db, curriculum):
@@ -84,6 +98,8 @@ def test_a_removed_question_is_retired_not_deleted(runner, db, tree):
     ("modules/appeals-basics/quiz.yaml", "draw: 3", "draw: 30", "quiz.yaml:6: quiz: draw is 30 but the bank has only 7"),
     ("modules/appeals-basics/quiz.yaml", "type: ordering", "type: essay", "quiz.yaml:28: question 'ab-order': type must be one of"),
     ("modules/appeals-basics/quiz.yaml", "pass_mark: 70", "pass_mark: 170", "quiz.yaml:2: quiz: 'pass_mark' must be from 0 to 100"),
+    ("modules/appeals-basics/quiz.yaml", "grading: highest", "grading: best",
+     "quiz.yaml:4: quiz: 'grading' must be one of highest, latest, first, average, not 'best'"),
     ("modules/appeals-basics/quiz.yaml", "id: ab-days", "id: ab-unsafe", "question id 'ab-unsafe' is used more than once"),
     ("modules/appeals-basics/module.yaml", "file: 02-unsafe.md", "file: 09-missing.md",
      "module.yaml:10: lesson file '09-missing.md' does not exist"),

@@ -3,9 +3,11 @@ import threading
 from datetime import timedelta
 
 import pytest
+from flask import has_request_context
 
 from core.db import utcnow
 from core.extensions import db
+from core.urls import DEVELOPMENT_BASE_URL
 from mentoring import bookings as ops
 from mentoring.models import Booking, BookingState
 from mentoring.reminders import claim_due_reminders
@@ -47,6 +49,14 @@ def test_due_reminders_go_once_never_for_cancelled_or_not_yet_due(runner, sessio
     db.session.expire_all()
     assert db.session.get(Booking, sessions["cancelled"].id).reminder_sent_at is None
     assert db.session.get(Booking, sessions["later"].id).reminder_sent_at is None
+
+
+def test_reminders_are_sent_from_the_command_line_without_a_request(runner, sessions, outbox):
+    assert not has_request_context()
+    assert runner.invoke(args=["mentoring", "send-reminders"]).exit_code == 0
+    booking = sessions["due"][0]
+    [mail] = [m for m in reminder_mails(outbox) if m["To"] == sessions["trainee"].email and booking.topic in m["Subject"]]
+    assert f"{DEVELOPMENT_BASE_URL}/mentoring/sessions/{booking.id}" in mail.get_body().get_content()
 
 
 def test_two_runners_at_the_same_moment_send_each_reminder_exactly_once(app, sessions, outbox):

@@ -11,21 +11,9 @@ def fixture_quiz() -> Quiz:
 
 
 def right_answer_form(question: Question, name: str) -> dict:
-    """The form fields that answer `question` fully right (a written question gets some text)."""
-    data = question.data
-    if question.type == "single":
-        return {name: next(o["id"] for o in data["options"] if o["correct"])}
-    if question.type == "multiple":
-        return {name: [o["id"] for o in data["options"] if o["correct"]]}
-    if question.type == "true_false":
-        return {name: "true" if data["answer"] else "false"}
-    if question.type == "short":
-        return {name: data["answers"][0]}
-    if question.type == "ordering":
-        return {f"{name}-{item['id']}": str(index + 1) for index, item in enumerate(data["items"])}
-    if question.type == "matching":
-        return {f"{name}-{pair['id']}": pair["id"] for pair in data["pairs"]}
-    return {name: "The conviction is unsafe."}
+    """The form fields that answer `question` fully right (a question a person marks gets some text)."""
+    kind = question.kind
+    return kind.answer_form(question.data, kind.sample_answer(question.data, right=True), name)
 
 
 def page_form(attempt: Attempt, page: int, per_page: int = 5, right: bool = True, go: str = "next") -> dict:
@@ -52,7 +40,7 @@ def awaiting_marking(trainee) -> tuple[Attempt, object]:
     quiz = fixture_quiz()
     quiz.draw = None
     attempt = start_attempt(quiz, trainee)
-    written = next(row for row in attempt.answers if row.question.type == "written")
+    written = next(row for row in attempt.answers if row.question.kind.is_marked_by_person)
     written.answer = "The conviction is unsafe."
     submit(attempt)
     db.session.commit()

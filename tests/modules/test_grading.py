@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from curriculum.models import Grading
 from modules.grading import attempts_left, deadline, draw_paper, is_passed, quiz_grade, totals
 
 BANK = [SimpleNamespace(id=i, type="single", data={"options": [{"id": f"{i}{c}", "correct": c == "a"} for c in "abcd"]})
@@ -34,7 +35,8 @@ def test_totals_wait_for_every_score():
     assert totals([]).grade == 0.0
 
 
-@pytest.mark.parametrize("method, expected", [("highest", 80), ("latest", 60), ("first", 40), ("average", 60)])
+@pytest.mark.parametrize("method, expected", [(Grading.HIGHEST, 80), (Grading.LATEST, 60), (Grading.FIRST, 40),
+                                              (Grading.AVERAGE, 60), ("average", 60)])
 def test_grading_methods(method, expected):
     assert quiz_grade(method, [40, 80, 60]) == expected
 
@@ -58,3 +60,8 @@ def test_deadline_adds_extra_minutes():
     start = datetime(2026, 1, 1, 10, tzinfo=timezone.utc)
     assert deadline(start, 20, 10) == start + timedelta(minutes=30)
     assert deadline(start, None, 10) is None
+
+
+def test_an_unknown_grading_method_is_a_programming_error():
+    with pytest.raises(ValueError):
+        quiz_grade("best", [40])

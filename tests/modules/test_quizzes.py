@@ -7,8 +7,8 @@ import pytest
 from core.audit import AuditEvent
 from core.db import utcnow
 from core.extensions import db
-from curriculum.models import Question
-from modules.models import Attempt, AttemptAnswer, AttemptState
+from curriculum.models import Module, Question, Quiz
+from modules.models import Attempt, AttemptAnswer, AttemptState, QuizAdjustment
 from tests.modules.quiz_helpers import fixture_quiz, page_form, released_trainee
 
 URL = "/modules/appeals-basics/quiz"
@@ -292,3 +292,24 @@ def test_the_close_overdue_command_submits_abandoned_attempts_once(client, train
     assert "Submitted 0 overdue" in runner.invoke(args=["quizzes", "close-overdue"]).output
     db.session.refresh(attempt)
     assert attempt.state is AttemptState.GRADED and attempt.grade == 100 and attempt.submitted_at == deadline
+
+
+def test_only_mentors_of_a_run_with_the_quizs_module_grant_adjustments(client, curriculum, make_user, make_run, enrol,
+                                                                       login_as, quiz):
+    """Mentoring a trainee on one course gives no say over the quizzes of another course's modules."""
+    evidence = db.session.scalar(db.select(Module).where(Module.slug == "evidence-basics"))
+    evidence_quiz = Quiz(module_id=evidence.id, title="Evidence check")
+    db.session.add(evidence_quiz)
+    workshop_mentor, evidence_mentor, trainee = make_user("mentor"), make_user("mentor"), make_user("trainee")
+    enrol(make_run("appeals-workshop", mentors=[workshop_mentor]), trainee)
+    enrol(make_run("evidence-day", mentors=[evidence_mentor]), trainee)
+    form = {"extra_minutes": 10, "extra_attempts": 0}
+    login_as(workshop_mentor)
+    assert client.get(f"/quizzes/{evidence_quiz.id}/learners/{trainee.id}/adjustment").status_code == 403
+    assert client.post(f"/quizzes/{evidence_quiz.id}/learners/{trainee.id}/adjustment", data=form).status_code == 403
+    assert client.post(f"/quizzes/{quiz.id}/learners/{trainee.id}/adjustment", data=form).status_code == 302
+    login_as(evidence_mentor)
+    assert client.post(f"/quizzes/{evidence_quiz.id}/learners/{trainee.id}/adjustment", data=form).status_code == 302
+    assert db.session.scalar(db.select(db.func.count(QuizAdjustment.id))) == 2
+    assert not QuizAdjustment.can_grant(workshop_mentor, trainee.id, evidence_quiz)
+    assert QuizAdjustment.can_grant(make_user("admin"), trainee.id, evidence_quiz)

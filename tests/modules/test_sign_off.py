@@ -1,5 +1,7 @@
 """Mentor sign-off: evidence checks, the whole request → return → resubmit → sign-off → revoke cycle, and its rules."""
 import re
+from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 
@@ -7,7 +9,7 @@ from core.extensions import db
 from core.notices import Notice
 from modules import evidence
 from modules.completion import ModuleState, is_complete, module_state
-from modules.models import SignOff, SignOffAction, SignOffEvent, SignOffState, SignOffVersion
+from modules.models import SIGN_OFF_TRANSITIONS, SignOff, SignOffAction, SignOffEvent, SignOffState, SignOffVersion
 from modules.signoffs import facts_for
 from tests.modules.signoff_helpers import (
     PNG_BYTES,
@@ -58,6 +60,35 @@ def test_a_stored_file_goes_again_when_its_transaction_rolls_back(app, db):
     assert not evidence.path_of(key).exists()
     kept = evidence.store(evidence.check_file("a.pdf", pdf_bytes()))
     db.session.commit()
+    assert evidence.path_of(kept).is_file()
+
+
+def _stored() -> str:
+    return evidence.store(evidence.check_file("a.pdf", pdf_bytes()))
+
+
+def test_a_file_stored_in_a_rolled_back_savepoint_goes_and_the_outer_transactions_file_stays(app, db):
+    outer = _stored()
+    savepoint = db.session.begin_nested()
+    inner = _stored()
+    savepoint.rollback()
+    assert evidence.path_of(outer).is_file() and not evidence.path_of(inner).exists()
+    db.session.rollback()
+    assert not evidence.path_of(outer).exists()
+
+
+def test_a_file_of_a_released_savepoint_goes_when_the_outer_transaction_rolls_back(app, db):
+    savepoint = db.session.begin_nested()
+    removed = _stored()
+    savepoint.commit()
+    assert evidence.path_of(removed).is_file()
+    db.session.rollback()
+    assert not evidence.path_of(removed).exists()
+    savepoint = db.session.begin_nested()
+    kept = _stored()
+    savepoint.commit()
+    db.session.commit()
+    db.session.rollback()
     assert evidence.path_of(kept).is_file()
 
 
@@ -251,3 +282,21 @@ def test_signing_off_the_last_module_awards_the_certificate_and_revoking_withdra
     login_as(cycle["trainee"])
     assert client.get(f"/verify/{certificate.code}").status_code == 200
     assert b"revoked" in client.get(f"/verify/{certificate.code}").data.lower()
+
+
+def test_a_sign_off_moves_only_along_its_transitions():
+    now = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+    sign_off, mentor = SignOff(), SimpleNamespace(id=7)
+    with pytest.raises(ValueError, match="from new to SIGNED_OFF"):
+        sign_off.move_to(SignOffState.SIGNED_OFF, now, mentor)
+    sign_off.move_to(SignOffState.REQUESTED, now)
+    sign_off.move_to(SignOffState.SIGNED_OFF, now + timedelta(days=1), mentor)
+    assert (sign_off.state, sign_off.state_changed_at, sign_off.decided_by_id) == (
+        SignOffState.SIGNED_OFF, now + timedelta(days=1), 7)
+    for illegal in (SignOffState.REQUESTED, SignOffState.RETURNED, SignOffState.SIGNED_OFF):
+        with pytest.raises(ValueError):
+            sign_off.move_to(illegal, now)
+    assert sign_off.state is SignOffState.SIGNED_OFF
+    sign_off.move_to(SignOffState.REVOKED, now)
+    sign_off.move_to(SignOffState.REQUESTED, now)
+    assert set(SIGN_OFF_TRANSITIONS) == {None, *SignOffState}
