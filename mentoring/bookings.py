@@ -10,6 +10,7 @@ second write, and it becomes a `SlotTaken` with the nearest free slots,
 exactly as if the check had caught it.
 """
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import render_template
@@ -87,11 +88,16 @@ def set_times(booking: Booking, start: datetime, length: timedelta, buffer_minut
     booking.reminder_due_at, booking.reminder_sent_at = start - REMINDER_BEFORE, None
 
 
-def _write(rows: list[Booking]) -> bool:
-    """Flush new or moved rows in a savepoint; False (and nothing written) when the database refuses them."""
+def _write(change: Callable[[], None]) -> bool:
+    """Make a change (add or move rows) inside a savepoint; False, with nothing written, when the database refuses it.
+
+    The change must happen inside the savepoint: a row changed before it would
+    be flushed as the savepoint opens, outside it, and a refusal would then
+    abort the whole transaction instead of only the savepoint.
+    """
     try:
         with db.session.begin_nested():
-            db.session.add_all(rows)
+            change()
             db.session.flush()
     except IntegrityError:
         return False
@@ -120,7 +126,7 @@ def book(profile: MentorProfile, learner: User, by: User, start: datetime, lengt
     booking = Booking(mentor_id=profile.mentor_id, learner_id=learner.id, booked_by_id=by.id, topic=topic,
                       agenda=agenda, module_id=module_id, request_key=request_key)
     set_times(booking, start, length, profile.buffer_minutes)
-    if not _write([booking]):
+    if not _write(lambda: db.session.add(booking)):
         existing = _existing(Booking, request_key)
         if existing is not None and existing.learner_id == learner.id:
             return existing
@@ -167,7 +173,7 @@ def book_series(profile: MentorProfile, learner: User, by: User, first: datetime
                           agenda=agenda, module_id=module_id, series=series)
         set_times(booking, start, length, profile.buffer_minutes)
         bookings.append(booking)
-    if not _write([series, *bookings]):
+    if not _write(lambda: db.session.add_all([series, *bookings])):
         existing = _existing(BookingSeries, request_key)
         if existing is not None:
             return _series_bookings(existing.id)
@@ -228,10 +234,12 @@ def reschedule(booking: Booking, by: User, start: datetime) -> None:
     if start not in free:
         raise SlotTaken(slots.nearest(free, start, ALTERNATIVES))
     old_start = booking.starts_at
-    set_times(booking, start, length, profile.buffer_minutes)
-    booking.sequence += 1
-    if not _write([booking]):
-        db.session.refresh(booking)
+
+    def move() -> None:
+        set_times(booking, start, length, profile.buffer_minutes)
+        booking.sequence += 1
+
+    if not _write(move):
         raise SlotTaken(slots.nearest(
             free_slots(profile, booking.learner_id, length, ignore_booking_id=booking.id), start, ALTERNATIVES))
     audit.record(by, "booking.reschedule", booking, f"from {old_start.isoformat()} to {start.isoformat()}")
