@@ -12,6 +12,7 @@ exactly as if the check had caught it.
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import render_template
 from sqlalchemy import or_, select
@@ -180,8 +181,21 @@ def book_series(profile: MentorProfile, learner: User, by: User, first: datetime
         raise SeriesConflict(series_conflicts(profile, learner.id, starts, length) or [(starts[0], [])])
     for booking in bookings:
         audit.record(by, "booking.book_series", booking)
-    _notify_many(bookings, f"{len(bookings)} mentoring sessions booked")
+    _notify_many(bookings, f"{len(bookings)} mentoring sessions booked", clock_change_note(bookings, profile.timezone))
     return bookings
+
+
+def clock_change_note(bookings: list[Booking], zone: str) -> str:
+    """A sentence for both people when a session of a series had to move because the clocks go forward."""
+    shifted = slots.clock_change_shifts([booking.starts_at for booking in bookings], zone)
+    if not shifted:
+        return ""
+    tz = ZoneInfo(zone)
+    wanted = bookings[0].starts_at.astimezone(tz)
+    days = "; ".join(f"{start.astimezone(tz):%a %-d %b %Y} at {start.astimezone(tz):%H:%M}" for start in shifted)
+    return (f"The clocks go forward in {zone.replace('_', ' ')} on the day of "
+            f"{'a session' if len(shifted) == 1 else f'{len(shifted)} sessions'}, so {wanted:%H:%M} does not exist "
+            f"then: {'it starts' if len(shifted) == 1 else 'they start'} an hour later on the clock ({days}).")
 
 
 def _series_bookings(series_id: int) -> list[Booking]:
@@ -279,7 +293,7 @@ def _notify(booking: Booking, headline: str) -> None:
     mail_both(booking, f"{headline}: {booking.topic}", headline, [attachment])
 
 
-def _notify_many(bookings: list[Booking], headline: str) -> None:
+def _notify_many(bookings: list[Booking], headline: str, note: str = "") -> None:
     """One e-mail per person for several sessions (a series), with one invitation per session."""
     first = bookings[0]
     method = "REQUEST" if first.is_confirmed else "CANCEL"
@@ -287,5 +301,5 @@ def _notify_many(bookings: list[Booking], headline: str) -> None:
                    for n, b in enumerate(bookings, 1)]
     for recipient in (first.mentor, first.learner):
         body = render_template("mentoring/email/series.txt", bookings=bookings, recipient=recipient,
-                               headline=headline, link=absolute_url("mentoring.list_sessions"))
+                               headline=headline, note=note, link=absolute_url("mentoring.list_sessions"))
         queue_mail(recipient.email, f"{headline}: {first.topic}", body, attachments)
