@@ -17,13 +17,14 @@ from core import notices, timezones, web
 from core.config import load_config
 from core.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 from core.markdown import render_markdown
+from core.retry import Application
 
 #: each package registers its blueprint, commands and signal receivers; lowest layer first
 PACKAGES = (accounts, courses, mentoring, modules, certificates, team, dashboards, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(Path(__file__).parent / "instance"))
+    app = Application(__name__, instance_path=str(Path(__file__).parent / "instance"))
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)

@@ -10,7 +10,9 @@ second write, and it becomes a `SlotTaken` with the nearest free slots,
 exactly as if the check had caught it.
 """
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import render_template
 from sqlalchemy import or_, select
@@ -88,11 +90,16 @@ def set_times(booking: Booking, start: datetime, length: timedelta, buffer_minut
     booking.reminder_due_at, booking.reminder_sent_at = start - REMINDER_BEFORE, None
 
 
-def _write(rows: list[Booking]) -> bool:
-    """Flush new or moved rows in a savepoint; False (and nothing written) when the database refuses them."""
+def _write(change: Callable[[], None]) -> bool:
+    """Make a change (add or move rows) inside a savepoint; False, with nothing written, when the database refuses it.
+
+    The change must happen inside the savepoint: a row changed before it would
+    be flushed as the savepoint opens, outside it, and a refusal would then
+    abort the whole transaction instead of only the savepoint.
+    """
     try:
         with db.session.begin_nested():
-            db.session.add_all(rows)
+            change()
             db.session.flush()
     except IntegrityError:
         return False
@@ -121,7 +128,7 @@ def book(profile: MentorProfile, learner: User, by: User, start: datetime, lengt
     booking = Booking(mentor_id=profile.mentor_id, learner_id=learner.id, booked_by_id=by.id, topic=topic,
                       agenda=agenda, module_id=module_id, request_key=request_key)
     set_times(booking, start, length, profile.buffer_minutes)
-    if not _write([booking]):
+    if not _write(lambda: db.session.add(booking)):
         existing = _existing(Booking, request_key)
         if existing is not None and existing.learner_id == learner.id:
             return existing
@@ -168,15 +175,28 @@ def book_series(profile: MentorProfile, learner: User, by: User, first: datetime
                           agenda=agenda, module_id=module_id, series=series)
         set_times(booking, start, length, profile.buffer_minutes)
         bookings.append(booking)
-    if not _write([series, *bookings]):
+    if not _write(lambda: db.session.add_all([series, *bookings])):
         existing = _existing(BookingSeries, request_key)
         if existing is not None:
             return _series_bookings(existing.id)
         raise SeriesConflict(series_conflicts(profile, learner.id, starts, length) or [(starts[0], [])])
     for booking in bookings:
         audit.record(by, "booking.book_series", booking)
-    _notify_many(bookings, f"{len(bookings)} mentoring sessions booked")
+    _notify_many(bookings, f"{len(bookings)} mentoring sessions booked", clock_change_note(bookings, profile.timezone))
     return bookings
+
+
+def clock_change_note(bookings: list[Booking], zone: str) -> str:
+    """A sentence for both people when a session of a series had to move because the clocks go forward."""
+    shifted = slots.clock_change_shifts([booking.starts_at for booking in bookings], zone)
+    if not shifted:
+        return ""
+    tz = ZoneInfo(zone)
+    wanted = bookings[0].starts_at.astimezone(tz)
+    days = "; ".join(f"{start.astimezone(tz):%a %-d %b %Y} at {start.astimezone(tz):%H:%M}" for start in shifted)
+    return (f"The clocks go forward in {zone.replace('_', ' ')} on the day of "
+            f"{'a session' if len(shifted) == 1 else f'{len(shifted)} sessions'}, so {wanted:%H:%M} does not exist "
+            f"then: {'it starts' if len(shifted) == 1 else 'they start'} an hour later on the clock ({days}).")
 
 
 def _series_bookings(series_id: int) -> list[Booking]:
@@ -229,10 +249,12 @@ def reschedule(booking: Booking, by: User, start: datetime) -> None:
     if start not in free:
         raise SlotTaken(slots.nearest(free, start, ALTERNATIVES))
     old_start = booking.starts_at
-    set_times(booking, start, length, profile.buffer_minutes)
-    booking.sequence += 1
-    if not _write([booking]):
-        db.session.refresh(booking)
+
+    def move() -> None:
+        set_times(booking, start, length, profile.buffer_minutes)
+        booking.sequence += 1
+
+    if not _write(move):
         raise SlotTaken(slots.nearest(
             free_slots(profile, booking.learner_id, length, ignore_booking_id=booking.id), start, ALTERNATIVES))
     audit.record(by, "booking.reschedule", booking, f"from {old_start.isoformat()} to {start.isoformat()}")
@@ -272,7 +294,7 @@ def _notify(booking: Booking, headline: str) -> None:
     mail_both(booking, f"{headline}: {booking.topic}", headline, [attachment])
 
 
-def _notify_many(bookings: list[Booking], headline: str) -> None:
+def _notify_many(bookings: list[Booking], headline: str, note: str = "") -> None:
     """One e-mail per person for several sessions (a series), with one invitation per session."""
     first = bookings[0]
     method = "REQUEST" if first.is_confirmed else "CANCEL"
@@ -280,5 +302,5 @@ def _notify_many(bookings: list[Booking], headline: str) -> None:
                    for n, b in enumerate(bookings, 1)]
     for recipient in (first.mentor, first.learner):
         body = render_template("mentoring/email/series.txt", bookings=bookings, recipient=recipient,
-                               headline=headline, link=absolute_url("mentoring.list_sessions"))
+                               headline=headline, note=note, link=absolute_url("mentoring.list_sessions"))
         queue_mail(recipient.email, f"{headline}: {first.topic}", body, attachments)

@@ -121,6 +121,18 @@ def series_starts(first: datetime, count: int, every_weeks: int, zone: str) -> l
             for n in range(count)]
 
 
+def clock_change_shifts(starts: list[datetime], zone: str) -> list[datetime]:
+    """The starts of a series whose wall-clock time differs from the first's: each fell in a spring-forward gap.
+
+    A time such as 02:30 on the day the clocks go forward does not exist;
+    `series_starts` then keeps the offset from before the change, which
+    puts the session an hour later on the clock (03:30), and people must be told.
+    """
+    tz = ZoneInfo(zone)
+    wanted = starts[0].astimezone(tz).time()
+    return [start for start in starts if start.astimezone(tz).time() != wanted]
+
+
 def by_local_day(slots: list[datetime], zone: ZoneInfo) -> dict[date, list[datetime]]:
     """Slots grouped by the viewer's local date (a 23:30 UTC slot is the next day in Tokyo)."""
     grouped: dict[date, list[datetime]] = {}

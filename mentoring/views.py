@@ -102,6 +102,8 @@ def book_slot(mentor_id: int):
                                      form.every_weeks.data, **options)
             db.session.commit()
             flash(f"{len(booked)} sessions are booked. The invitations are on their way by e-mail.", "success")
+            if note := ops.clock_change_note(booked, profile.timezone):
+                flash(note, "warning")
             return redirect(url_for("mentoring.list_sessions"))
         except ops.SlotTaken as taken:
             db.session.rollback()

@@ -1,12 +1,14 @@
 """Booking, series, cancelling and rescheduling through the real app and database."""
-from datetime import timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import func, select
 
 from core.db import utcnow
 from core.extensions import db
+from core.timezones import local_to_utc
 from mentoring import bookings as ops
 from mentoring.models import Booking, BookingSeries, BookingState
 from mentoring.slots import series_starts
@@ -193,10 +195,11 @@ def test_the_database_refuses_a_move_onto_a_taken_time_even_past_the_check(app, 
         booking = ops.book(profile, trainee, trainee, start, timedelta(hours=1), "Mine")
         other = ops.book(profile, make_user("leader"), mentor, start + timedelta(days=1), timedelta(hours=1), "Theirs")
         db.session.commit()
-    ops.set_times(booking, other.starts_at, timedelta(hours=1), 15)
     if db.engine.dialect.name != "postgresql":
         pytest.skip("only PostgreSQL has the exclusion constraint; SQLite relies on the serialised check")
-    assert ops._write([booking]) is False
+    assert ops._write(lambda: ops.set_times(booking, other.starts_at, timedelta(hours=1), 15)) is False
+    assert booking.starts_at == start
+    assert db.session.scalar(select(func.count(Booking.id))) == 2  # the transaction is still usable
 
 
 def test_a_series_is_booked_all_together_at_the_same_local_time(client, login_as, pair, outbox):
@@ -263,3 +266,23 @@ def test_cancelling_a_series_session_can_take_the_later_ones_with_it(client, log
     assert [c["method"] for c in calendars] == ["CANCEL"] * 3
     assert {str(c.walk("VEVENT")[0]["uid"]) for c in calendars} == {third.uid, *(b.uid for b in rest)}
     assert all(c.walk("VEVENT")[0]["status"] == "CANCELLED" for c in calendars)
+
+
+def test_a_weekly_series_across_the_spring_clock_change_says_which_session_moved(client, login_as, pair, outbox):
+    """01:30 does not exist in London on 28 March 2027: that session starts at 02:30 BST, and both people are told."""
+    mentor, trainee, profile = pair
+    for window in profile.windows:
+        window.start_time = time(0)
+    profile.horizon_weeks = 52
+    db.session.commit()
+    start = local_to_utc(date(2027, 3, 14), time(1, 30), "Europe/London")
+    login_as(trainee)
+    response = post_booking(client, mentor, start, count=4, every_weeks=1, request_key="across-the-change")
+    assert response.status_code == 302
+    london = [s.starts_at.astimezone(ZoneInfo("Europe/London")) for s in confirmed()]
+    assert [f"{d:%d %H:%M}" for d in london] == ["14 01:30", "21 01:30", "28 02:30", "04 01:30"]
+    page = client.get(response.headers["Location"])
+    assert "01:30 does not exist then: it starts an hour later on the clock (Sun 28 Mar 2027 at 02:30)" in page.text
+    for person in (trainee, mentor):
+        [message] = outbox(person.email)
+        assert "Sun 28 Mar 2027 at 02:30" in message.get_body(("plain",)).get_content()

@@ -189,3 +189,42 @@ def test_ten_concurrent_submits_of_one_form_make_one_booking(gunicorn, make_user
     assert len({r.headers["Location"] for r in responses}) == 1
     db.session.expire_all()
     assert len(confirmed(mentor.id)) == 1
+
+
+def test_ten_concurrent_moves_into_one_free_time_make_exactly_one(gunicorn, make_user, make_profile):
+    """Each learner moves their own session into the same free hour at once: one wins, the rest are told it was taken."""
+    from mentoring.bookings import book
+
+    mentor = make_user("mentor")
+    profile = make_profile(mentor)
+    today = utcnow().astimezone(ZoneInfo(profile.timezone)).date()
+    learners = [make_user("leader") for _ in range(10)]
+    bookings = [book(profile, learner, learner, local_to_utc(today + timedelta(days=5 + n), time(9), profile.timezone),
+                     timedelta(minutes=60), "Move me") for n, learner in enumerate(learners)]
+    db.session.commit()
+    target = local_to_utc(today + timedelta(days=3), time(14), profile.timezone)
+    forms = []
+    for learner, booking in zip(learners, bookings):
+        session = _signed_in(gunicorn, learner)
+        url = f"{gunicorn}/mentoring/sessions/{booking.id}/reschedule"
+        page = session.get(url, timeout=TIMEOUT)
+        assert page.status_code == 200, page.text[:300]
+        forms.append((session, url, {"csrf_token": _token(page.text, "csrf_token"), "start": target.isoformat()}))
+    barrier = threading.Barrier(len(forms))
+
+    def submit(form):
+        session, url, data = form
+        barrier.wait(timeout=TIMEOUT)
+        return session.post(url, data=data, timeout=TIMEOUT, allow_redirects=False)
+
+    with ThreadPoolExecutor(max_workers=len(forms)) as pool:
+        responses = list(pool.map(submit, forms, timeout=TIMEOUT * 2))
+    statuses = [r.status_code for r in responses]
+    assert all(status < 500 for status in statuses), statuses
+    assert statuses.count(302) == 1, statuses
+    losers = [r for r in responses if r.status_code != 302]
+    assert all(r.status_code == 409 and "This time was just taken." in r.text for r in losers), \
+        [(r.status_code, r.text[:200]) for r in losers]
+    db.session.expire_all()
+    assert sum(1 for b in confirmed(mentor.id) if b.starts_at == target) == 1
+    assert len(confirmed(mentor.id)) == 10

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.timezones import local_to_utc
 from mentoring.slots import (
     Busy,
     Override,
@@ -150,3 +151,13 @@ def test_saved_hours_and_date_changes_are_shown_as_the_lines_they_were_read_from
     assert format_overrides(overrides) == "2026-12-24 off\n2026-12-28 10:00-12:00"
     assert parse_windows(format_windows(windows)) == (windows, [])
     assert parse_overrides(format_overrides(overrides)) == (overrides, [])
+
+
+def test_only_the_occurrences_in_a_spring_forward_gap_count_as_shifted():
+    from mentoring.slots import clock_change_shifts
+
+    first = local_to_utc(date(2027, 3, 21), time(1, 30), "Europe/London")
+    starts = series_starts(first, 3, 1, "Europe/London")
+    assert clock_change_shifts(starts, "Europe/London") == [starts[1]]
+    autumn = series_starts(local_to_utc(date(2027, 10, 24), time(1, 30), "Europe/London"), 3, 1, "Europe/London")
+    assert clock_change_shifts(autumn, "Europe/London") == []
