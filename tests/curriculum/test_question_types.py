@@ -157,8 +157,8 @@ def test_every_real_question_grades_its_own_key_as_full_marks_and_a_blank_as_zer
     from types import SimpleNamespace
 
     from courses.loader import read_curriculum
-    from tests.modules.quiz_helpers import right_answer_form
     from tests.curriculum.test_real_content import CONTENT
+    from tests.modules.quiz_helpers import right_answer_form
 
     curriculum, problems = read_curriculum(CONTENT)
     assert problems == []

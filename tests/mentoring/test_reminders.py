@@ -49,6 +49,8 @@ def test_due_reminders_go_once_never_for_cancelled_or_not_yet_due(runner, sessio
     assert db.session.get(Booking, sessions["later"].id).reminder_sent_at is None
 
 
+# Each thread opens its own connection: the rows must be committed for real.
+@pytest.mark.usefixtures("committed_db")
 def test_two_runners_at_the_same_moment_send_each_reminder_exactly_once(app, sessions, outbox):
     barrier = threading.Barrier(2)
     counts, errors = [], []
