@@ -200,9 +200,11 @@ class IsolatedRequestClient(FlaskClient):
 
     Flask reuses an app context that is already pushed (the test's own), which
     would share `g`, the signed-in user and the SQLAlchemy session between the
-    test and every request. The test's session is committed first, so its
-    transaction (and SQLite's write lock) is not held while the request runs,
-    and its objects are expired, so the test reads what the request wrote.
+    test and every request. The test's session is committed first, so the
+    request sees what the test made (under `db` the request's session opens its
+    savepoint after the test's is released; under `committed_db` the test does
+    not hold SQLite's write lock while the request runs), and its objects are
+    expired afterwards, so the test reads what the request wrote.
     """
 
     def open(self, *args, **kwargs):
