@@ -1,5 +1,6 @@
 """Fixtures: the real app on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
 import email
+import itertools
 import os
 import threading
 from contextlib import contextmanager
@@ -68,23 +69,130 @@ def fixture_curriculum():
     return curriculum
 
 
-@pytest.fixture
-def db(app):
-    """The database, emptied after each test so tests never see each other's rows."""
+class _Shared:
+    """The connection of a module-wide transaction (see `module_transaction`), while one is open."""
+
+    connection = None
+
+
+def _bound_get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+    # Flask-SQLAlchemy's Session.get_bind picks the app's engine and ignores the session's own
+    # `bind`; while a test binds sessions to its connection, the connection is what they must use.
+    return bind if bind is not None else self.bind
+
+
+@contextmanager
+def _sessions_bound_to(connection):
+    """Every session opened meanwhile (the test's, each request's, each CLI command's) runs in `connection`.
+
+    With join_transaction_mode="create_savepoint", a session's commit releases a
+    SAVEPOINT and its rollback rolls back to it, while the connection's own
+    transaction stays open for the caller to roll back. The session still sees
+    its own transaction as a top-level one, so `after_commit` fires on each
+    commit and mail is delivered exactly as after a real commit.
+    """
+    factory = _db.session.session_factory
+    saved = dict(factory.kw)
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    factory.class_.get_bind = _bound_get_bind
+    try:
+        yield
+    finally:
+        del factory.class_.get_bind
+        factory.kw.clear()
+        factory.kw.update(saved)
+
+
+def _prepare_test_session():
+    # The test's own session keeps loaded values after commit, so reading
+    # `user.email` does not start a new transaction while the app serves requests;
+    # IsolatedRequestClient expires them after each request.
+    _db.session().expire_on_commit = False
+
+
+def _empty_every_table():
+    tables = [table.name for table in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture(scope="module")
+def module_transaction(app):
+    """One transaction for a whole module: rows made in module-scoped fixtures, rolled back after its last test.
+
+    Each test of the module then runs inside a savepoint of it (see `db`), so
+    nothing one test changes is seen by the next.
+    """
     with app.app_context():
-        # The test's own session keeps loaded values after commit, so reading
-        # `user.email` does not open a transaction (on SQLite, the write lock)
-        # while the app serves requests; IsolatedRequestClient expires them after each request.
-        _db.session().expire_on_commit = False
-        yield _db
-        _db.session.remove()
-        tables = [table.name for table in reversed(_db.metadata.sorted_tables)]
-        with _db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    connection.execute(text(f"DELETE FROM {table}"))
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        _Shared.connection = connection
+        try:
+            with _sessions_bound_to(connection):
+                _prepare_test_session()
+                yield connection
+                _db.session.remove()
+        finally:
+            _Shared.connection = None
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def committed_db(app):
+    """The database with real commits, emptied after the test: for tests served by other threads or processes.
+
+    A transaction that is never committed is seen only by its own connection,
+    so the live server, gunicorn workers and threads of their own need this one.
+    """
+    assert _Shared.connection is None, "committed_db cannot run inside a module-wide transaction"
+    with app.app_context():
+        _prepare_test_session()
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _empty_every_table()
+
+
+@pytest.fixture
+def db(app, request):
+    """The database, every test inside a transaction that is rolled back afterwards.
+
+    Commits made by the test, by requests through `client` and by CLI commands
+    through `runner` become savepoints of that transaction, so they behave as
+    commits for the test while nothing outlives it. Tests that use
+    `committed_db` (directly, or through `live_server`) get real commits instead.
+    """
+    if "committed_db" in request.fixturenames:
+        yield request.getfixturevalue("committed_db")
+        return
+    with app.app_context():
+        if _Shared.connection is not None:
+            savepoint = _Shared.connection.begin_nested()
+            _prepare_test_session()
+            try:
+                yield _db
+            finally:
+                _db.session.remove()
+                savepoint.rollback()
+            return
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        try:
+            with _sessions_bound_to(connection):
+                _prepare_test_session()
+                try:
+                    yield _db
+                finally:
+                    _db.session.remove()
+        finally:
+            outer.rollback()
+            connection.close()
 
 
 class IsolatedRequestClient(FlaskClient):
@@ -92,9 +200,11 @@ class IsolatedRequestClient(FlaskClient):
 
     Flask reuses an app context that is already pushed (the test's own), which
     would share `g`, the signed-in user and the SQLAlchemy session between the
-    test and every request. The test's session is committed first, so its
-    transaction (and SQLite's write lock) is not held while the request runs,
-    and its objects are expired, so the test reads what the request wrote.
+    test and every request. The test's session is committed first, so the
+    request sees what the test made (under `db` the request's session opens its
+    savepoint after the test's is released; under `committed_db` the test does
+    not hold SQLite's write lock while the request runs), and its objects are
+    expired afterwards, so the test reads what the request wrote.
     """
 
     def open(self, *args, **kwargs):
@@ -140,69 +250,74 @@ def outbox(app):
     return messages
 
 
+_numbers = itertools.count(1)
+
+
+def new_organisation(name=None, state=OrganisationState.APPROVED, nation=Nation.ENGLAND_AND_WALES):
+    number = next(_numbers)
+    organisation = Organisation(name=name or f"Project {number}", institution=f"University {number}",
+                                nation=nation, state=state)
+    _db.session.add(organisation)
+    _db.session.commit()
+    return organisation
+
+
+def new_user(role="trainee", organisation=None, email=None, name=None, password=TEST_PASSWORD, **flags):
+    number = next(_numbers)
+    if role:
+        flags.setdefault(f"is_{role}", True)
+    user = User(email=email or f"{role or 'user'}{number}@example.org", display_name=name or f"Person {number}",
+                organisation=organisation, **flags)
+    if password == TEST_PASSWORD:
+        user.password_hash = TEST_PASSWORD_HASH
+    else:
+        user.set_password(password)
+    _db.session.add(user)
+    _db.session.commit()
+    return user
+
+
+def new_run(course_slug="appeals-workshop", capacity=10, starts_in=timedelta(days=14), opened_ago=timedelta(days=7),
+            closes_before_start=timedelta(0), mentors=(), zone="Europe/London"):
+    """A run of a course of the fixture curriculum, which must be loaded."""
+    course = _db.session.scalar(_db.select(Course).where(Course.slug == course_slug))
+    starts_at = utcnow().replace(microsecond=0) + starts_in
+    length = timedelta(hours=3) if course.format.is_workshop else timedelta(weeks=course.weeks)
+    run = Run(course_id=course.id, starts_at=starts_at, ends_at=starts_at + length, timezone=zone,
+              venue="Room 1", enrol_opens_at=utcnow() - opened_ago,
+              enrol_closes_at=starts_at - closes_before_start, capacity=capacity)
+    run.mentors = list(mentors)
+    _db.session.add(run)
+    _db.session.commit()
+    return run
+
+
+def new_enrolment(run, user, state=EnrolmentState.ENROLLED):
+    enrolment = Enrolment(run_id=run.id, user_id=user.id, state=state)
+    _db.session.add(enrolment)
+    _db.session.commit()
+    return enrolment
+
+
+# The factories are plain functions too, so module-scoped fixtures (the access matrix's world) can use them.
 @pytest.fixture
 def make_organisation(db):
-    counter = iter(range(1, 10_000))
-
-    def make(name=None, state=OrganisationState.APPROVED, nation=Nation.ENGLAND_AND_WALES):
-        number = next(counter)
-        organisation = Organisation(name=name or f"Project {number}", institution=f"University {number}",
-                                    nation=nation, state=state)
-        _db.session.add(organisation)
-        _db.session.commit()
-        return organisation
-
-    return make
+    return new_organisation
 
 
 @pytest.fixture
 def make_user(db):
-    counter = iter(range(1, 100_000))
-
-    def make(role="trainee", organisation=None, email=None, name=None, password=TEST_PASSWORD, **flags):
-        number = next(counter)
-        if role:
-            flags.setdefault(f"is_{role}", True)
-        user = User(email=email or f"{role or 'user'}{number}@example.org", display_name=name or f"Person {number}",
-                    organisation=organisation, **flags)
-        if password == TEST_PASSWORD:
-            user.password_hash = TEST_PASSWORD_HASH
-        else:
-            user.set_password(password)
-        _db.session.add(user)
-        _db.session.commit()
-        return user
-
-    return make
+    return new_user
 
 
 @pytest.fixture
 def make_run(db, curriculum):
-    def make(course_slug="appeals-workshop", capacity=10, starts_in=timedelta(days=14), opened_ago=timedelta(days=7),
-             closes_before_start=timedelta(0), mentors=(), zone="Europe/London"):
-        course = _db.session.scalar(_db.select(Course).where(Course.slug == course_slug))
-        starts_at = utcnow().replace(microsecond=0) + starts_in
-        length = timedelta(hours=3) if course.format.is_workshop else timedelta(weeks=course.weeks)
-        run = Run(course_id=course.id, starts_at=starts_at, ends_at=starts_at + length, timezone=zone,
-                  venue="Room 1", enrol_opens_at=utcnow() - opened_ago,
-                  enrol_closes_at=starts_at - closes_before_start, capacity=capacity)
-        run.mentors = list(mentors)
-        _db.session.add(run)
-        _db.session.commit()
-        return run
-
-    return make
+    return new_run
 
 
 @pytest.fixture
 def enrol(db):
-    def make(run, user, state=EnrolmentState.ENROLLED):
-        enrolment = Enrolment(run_id=run.id, user_id=user.id, state=state)
-        _db.session.add(enrolment)
-        _db.session.commit()
-        return enrolment
-
-    return make
+    return new_enrolment
 
 
 @pytest.fixture
@@ -245,7 +360,10 @@ def count_queries(app):
         statements = []
 
         def record(conn, cursor, statement, parameters, context, executemany):
-            if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")):
+            # A savepoint rolled back at the end of a request stands for the plain
+            # rollback production ends a read with, which no cursor runs: not a statement.
+            if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA",
+                                                         "ROLLBACK TO SAVEPOINT")):
                 statements.append(statement)
 
         engine = _db.engine
@@ -275,7 +393,7 @@ def rate_limits(app):
 
 
 @pytest.fixture
-def live_server(app, db):
+def live_server(app, committed_db):
     """The app served over real HTTP by a threaded WSGI server on a free loopback port."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -371,6 +371,8 @@ def test_admins_search_by_name_or_code(client, login_as, make_user, completed):
     assert certificate.code not in client.get("/admin/certificates", query_string={"q": "nobody"}).text
 
 
+# Each thread opens its own connection: the rows must be committed for real.
+@pytest.mark.usefixtures("committed_db")
 def test_concurrent_awards_make_one_certificate(app, completed):
     """Two requests completing the run at once (two tabs): the trainee's row lock lets only one award."""
     trainee_id, module_id = completed["trainee"].id, completed["module"].id

@@ -57,7 +57,9 @@ def test_error_pages_leak_nothing(app, client, db):
     from app import create_app
 
     exploding = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                            "SECRET_KEY": "x", "TESTING": False})
+                            "SECRET_KEY": "x", "TESTING": False,
+                            # init_app would switch the shared limiter back on for every later test
+                            "RATELIMIT_ENABLED": False})
 
     @exploding.route("/__explode")
     def explode():

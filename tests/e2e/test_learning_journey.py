@@ -1,9 +1,9 @@
 import re
 
 import pytest
-from playwright.sync_api import expect
 
 from courses.models import EnrolmentState
+from tests.e2e.browser import expect
 
 
 def test_a_trainee_enrols_reads_a_lesson_and_sees_progress_move(page, db, make_user, make_run, sign_in, screenshot,

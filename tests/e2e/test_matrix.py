@@ -1,7 +1,6 @@
 """The competency matrix in the browser: axe clean and no sideways page scroll at 1280 and 375 px."""
-from playwright.sync_api import expect
-
 from modules.models import SignOffState
+from tests.e2e.browser import expect
 from tests.team.matrix_helpers import add_team, sign_off
 
 

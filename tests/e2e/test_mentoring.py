@@ -1,8 +1,8 @@
 """A trainee books a mentoring session in the browser; the mentoring pages are axe clean at 1280 and 375 px."""
 import pytest
-from playwright.sync_api import expect
 
 from mentoring.models import Booking
+from tests.e2e.browser import expect
 from tests.mentoring.helpers import add_world, open_every_day
 
 

@@ -3,11 +3,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import expect
 
 from core.db import utcnow
 from curriculum.models import Question
 from modules.models import Attempt, AttemptState
+from tests.e2e.browser import expect
 from tests.modules.quiz_helpers import awaiting_marking, fixture_quiz, released_trainee
 
 

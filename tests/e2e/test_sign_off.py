@@ -1,8 +1,7 @@
 """Sign-off in the browser: the trainee sends an answer with a PDF; the mentor works the queue and signs off."""
-from playwright.sync_api import expect
-
 from core.extensions import db
 from modules.models import SignOff, SignOffState
+from tests.e2e.browser import expect
 from tests.modules.signoff_helpers import pdf_bytes, ready_trainee
 
 

@@ -38,8 +38,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def gunicorn(app, db, tmp_path):
-    if db.engine.dialect.name != "postgresql":
+def gunicorn(app, committed_db, tmp_path):
+    if committed_db.engine.dialect.name != "postgresql":
         pytest.skip("the multi-worker race runs on PostgreSQL (set TEST_DATABASE_URL); SQLite serialises writers")
     port = _free_port()
     env = os.environ | {

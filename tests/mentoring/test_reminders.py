@@ -59,6 +59,8 @@ def test_reminders_are_sent_from_the_command_line_without_a_request(runner, sess
     assert f"{DEVELOPMENT_BASE_URL}/mentoring/sessions/{booking.id}" in mail.get_body().get_content()
 
 
+# Each thread opens its own connection: the rows must be committed for real.
+@pytest.mark.usefixtures("committed_db")
 def test_two_runners_at_the_same_moment_send_each_reminder_exactly_once(app, sessions, outbox):
     barrier = threading.Barrier(2)
     counts, errors = [], []
