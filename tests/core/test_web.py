@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 
@@ -69,3 +71,21 @@ def test_error_pages_leak_nothing(app, client, db):
     assert "Something went wrong" in body and "secret internals" not in body and "Traceback" not in body
     missing = client.get("/runs/999999")
     assert missing.status_code == 404 and "There is nothing at this address." in missing.get_data(as_text=True)
+
+
+def test_production_asks_browsers_to_use_https_only(app, db, monkeypatch):
+    from app import create_app
+
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    production = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                             "RATELIMIT_ENABLED": False})
+    assert production.config["APP_ENV"] == "production"
+    for path in ("/sign-in", "/no-such-page"):
+        hsts = production.test_client().get(path).headers.get("Strict-Transport-Security", "")
+        max_age = int(re.search(r"max-age=(\d+)", hsts).group(1)) if "max-age" in hsts else 0
+        assert max_age >= 365 * 24 * 3600 and "includeSubDomains" in hsts, path
+
+
+def test_development_sends_no_hsts(client):
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers

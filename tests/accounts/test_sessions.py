@@ -1,0 +1,99 @@
+"""Sessions end: on sign-out, password reset, deactivation, role removal and "sign out of all other devices"."""
+import re
+
+import pytest
+
+from tests.conftest import TEST_PASSWORD
+
+
+@pytest.fixture
+def device(app, db):
+    """Another browser: a fresh test client that signs in over the sign-in form and can copy its cookies."""
+    from tests.conftest import IsolatedRequestClient
+
+    def open_device(user=None, remember=False):
+        app.test_client_class = IsolatedRequestClient
+        browser = app.test_client()
+        if user is not None:
+            data = {"email": user.email, "password": TEST_PASSWORD}
+            if remember:
+                data["remember"] = "y"
+            assert browser.post("/sign-in", data=data).status_code == 302
+        return browser
+
+    return open_device
+
+
+def _copy(browser, *names):
+    """A second browser holding a copy of these cookies, as a thief with the cookie jar would."""
+    thief = browser.application.test_client()
+    for name in names:
+        cookie = browser.get_cookie(name)
+        assert cookie is not None, f"no {name} cookie to copy"
+        thief.set_cookie(name, cookie.value)
+    return thief
+
+
+def _signed_in(browser) -> bool:
+    return browser.get("/profile").status_code == 200
+
+
+def test_a_session_cookie_copied_before_sign_out_is_dead_after_it(device, make_user):
+    browser = device(make_user("trainee"))
+    thief = _copy(browser, "session")
+    assert _signed_in(thief)
+    browser.post("/sign-out")
+    assert not _signed_in(browser)
+    response = thief.get("/profile")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_a_remember_me_cookie_copied_before_sign_out_is_dead_after_it(device, make_user):
+    browser = device(make_user("trainee"), remember=True)
+    assert _signed_in(_copy(browser, "remember_token")), "the remember-me cookie alone signs in"
+    stolen = browser.get_cookie("remember_token").value
+    browser.post("/sign-out")
+    thief = browser.application.test_client()
+    thief.set_cookie("remember_token", stolen)
+    assert not _signed_in(thief)
+
+
+def test_a_password_reset_ends_every_session(device, make_user, outbox, client):
+    user = make_user("trainee")
+    laptop, phone = device(user, remember=True), device(user)
+    remembered = _copy(laptop, "remember_token")
+    client.post("/password/forgot", data={"email": user.email})
+    path = re.search(r"http://localhost(/password/reset/\S+)", outbox(user.email)[0].get_content()).group(1)
+    assert client.post(path, data={"password": "brand new password", "confirm": "brand new password"}).status_code == 302
+    assert not _signed_in(laptop) and not _signed_in(phone) and not _signed_in(remembered)
+
+
+def test_deactivating_an_account_ends_its_sessions(device, make_user, login_as, client):
+    user = make_user("trainee")
+    browser = device(user)
+    login_as(make_user("admin"))
+    response = client.post(f"/admin/users/{user.id}", data={"is_trainee": "y"})
+    assert response.status_code == 302
+    assert not _signed_in(browser)
+
+
+def test_taking_a_role_away_ends_the_sessions_but_adding_one_does_not(device, make_user, login_as, client):
+    user = make_user("mentor")
+    browser = device(user)
+    login_as(make_user("admin"))
+    client.post(f"/admin/users/{user.id}", data={"is_mentor": "y", "is_trainee": "y", "is_active_account": "y"})
+    assert _signed_in(browser), "a role added keeps the session"
+    client.post(f"/admin/users/{user.id}", data={"is_trainee": "y", "is_active_account": "y"})
+    assert not _signed_in(browser), "a role taken away ends it"
+
+
+def test_sign_out_of_all_other_devices_keeps_this_one(device, make_user):
+    user = make_user("trainee")
+    laptop, phone = device(user), device(user, remember=True)
+    remembered = _copy(phone, "remember_token")
+    page = laptop.get("/profile").get_data(as_text=True)
+    assert "Sign out of all other devices" in page and "This device" in page
+    response = laptop.post("/profile/sessions/end-others")
+    assert response.status_code == 302 and response.headers["Location"] == "/profile"
+    assert _signed_in(laptop)
+    assert not _signed_in(phone) and not _signed_in(remembered)
