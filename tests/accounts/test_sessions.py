@@ -97,3 +97,57 @@ def test_sign_out_of_all_other_devices_keeps_this_one(device, make_user):
     assert response.status_code == 302 and response.headers["Location"] == "/profile"
     assert _signed_in(laptop)
     assert not _signed_in(phone) and not _signed_in(remembered)
+
+
+def test_the_profile_lists_the_devices_signed_in(device, make_user):
+    user = make_user("trainee")
+    device(user)
+    laptop = device(user)
+    page = laptop.get("/profile").get_data(as_text=True)
+    assert page.count("This device") == 1
+    assert page.count("<tr>") == 1 + 2, "a header row and one row per open session"
+
+
+def test_a_request_loads_the_session_and_its_user_in_one_query_and_rarely_writes(
+        client, db, login_as, make_user, count_queries):
+    from datetime import timedelta
+
+    from accounts.sessions import LAST_SEEN_EVERY
+    from core.db import utcnow
+
+    user = login_as(make_user("trainee"))
+    with count_queries() as queries:
+        assert client.get("/notices").status_code == 200
+    assert sum("user_sessions" in query for query in queries) == 1
+    assert not [query for query in queries if query.lstrip().upper().startswith("UPDATE")]
+
+    row = user.current_session
+    row.last_seen_at = utcnow() - LAST_SEEN_EVERY - timedelta(seconds=1)
+    db.session.commit()
+    with count_queries() as queries:
+        client.get("/notices")
+    assert len([query for query in queries if query.lstrip().upper().startswith("UPDATE USER_SESSIONS")]) == 1
+    db.session.refresh(row)
+    assert utcnow() - row.last_seen_at < timedelta(minutes=1)
+    with count_queries() as queries:
+        client.get("/notices")
+    assert not [query for query in queries if query.lstrip().upper().startswith("UPDATE")]
+
+
+FIREFOX_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+@pytest.mark.parametrize("user_agent, expected", [
+    (FIREFOX_ON_WINDOWS, "Firefox on Windows"),
+    ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36",
+     "Chrome on Android"),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+     "Version/18.1 Mobile/15E148 Safari/604.1", "Safari on iOS"),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 "
+     "Safari/537.36 Edg/131.0", "Edge on macOS"),
+    ("curl/8.5.0", "Unknown browser"),
+])
+def test_devices_are_named_briefly(user_agent, expected):
+    from accounts.sessions import describe_device
+
+    assert describe_device(user_agent) == expected
