@@ -151,3 +151,13 @@ def test_devices_are_named_briefly(user_agent, expected):
     from accounts.sessions import describe_device
 
     assert describe_device(user_agent) == expected
+
+
+def test_signing_in_as_someone_else_ends_the_session_this_browser_had(client, db, login_as, make_user, outbox):
+    from tests.accounts.test_sign_in import REGISTRATION, _registration_link
+
+    earlier = login_as(make_user("trainee"))
+    path = _registration_link(client, outbox, "rowan@example.org")
+    assert client.post(path, data=REGISTRATION).status_code == 302
+    db.session.refresh(earlier.current_session)
+    assert earlier.current_session.is_ended
