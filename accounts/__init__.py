@@ -1,7 +1,7 @@
 """Sign-in, registration, invitations, organisations, roles and profiles."""
 from flask import Blueprint, Flask
 
-from accounts import views
+from accounts import sessions, views
 from accounts.commands import accounts_cli
 from accounts.models import Organisation, User
 
@@ -9,9 +9,11 @@ bp = Blueprint("accounts", __name__)
 bp.add_url_rule("/sign-in", view_func=views.sign_in, methods=["GET", "POST"])
 bp.add_url_rule("/sign-out", view_func=views.sign_out, methods=["POST"])
 bp.add_url_rule("/register", view_func=views.register, methods=["GET", "POST"])
+bp.add_url_rule("/register/<token>", view_func=views.finish_registration, methods=["GET", "POST"])
 bp.add_url_rule("/password/forgot", view_func=views.request_password_reset, methods=["GET", "POST"])
 bp.add_url_rule("/password/reset/<token>", view_func=views.reset_password, methods=["GET", "POST"])
 bp.add_url_rule("/profile", view_func=views.edit_profile, methods=["GET", "POST"])
+bp.add_url_rule("/profile/sessions/end-others", view_func=views.end_other_sessions, methods=["POST"])
 bp.add_url_rule("/organisations/<int:organisation_id>", view_func=views.show_organisation)
 bp.add_url_rule("/organisations/<int:organisation_id>/invitations", view_func=views.invite_members, methods=["POST"])
 bp.add_url_rule("/invitations/<int:invitation_id>/revoke", view_func=views.revoke_invitation, methods=["POST"])
@@ -27,5 +29,6 @@ bp.add_url_rule("/notices/read", view_func=views.mark_notices_read, methods=["PO
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.after_request(sessions.record_last_seen)
     app.cli.add_command(accounts_cli)
     app.jinja_env.globals.update(can_list_organisations=Organisation.can_list, can_list_people=User.can_list)

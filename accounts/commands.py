@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from accounts.models import User
+from accounts.sessions import end_sessions
 from core.extensions import db
 
 accounts_cli = click.Group("accounts", help="Manage accounts from the command line.")
@@ -26,5 +27,7 @@ def create_admin(email, name, password):
         db.session.add(user)
     user.is_admin = True
     user.set_password(password)
+    if user.id is not None:
+        end_sessions(user)
     db.session.commit()
     click.echo(f"{user.email} is an administrator.")

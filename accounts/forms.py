@@ -68,8 +68,14 @@ class SignInForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    display_name = StringField("Your name", validators=[InputRequired(message="Enter your name."), Length(max=120)])
+    """The first step: the address, confirmed by a link before anything is created."""
+
     email = _email_field("Your e-mail address")
+    submit = SubmitField("Send me a link to register")
+
+
+class FinishRegistrationForm(FlaskForm):
+    display_name = StringField("Your name", validators=[InputRequired(message="Enter your name."), Length(max=120)])
     password = _password_field()
     confirm = _confirm_field()
     organisation_name = StringField("Name of your innocence project", validators=[
@@ -80,10 +86,6 @@ class RegisterForm(FlaskForm):
     nation = SelectField("Where the project works", choices=[(n.name, n.value) for n in Nation],
                          validators=[DataRequired()])
     submit = SubmitField("Register the project")
-
-    def validate_email(self, field):
-        if User.find_by_email(field.data):
-            raise ValidationError("An account with this address exists already. Sign in, or reset your password.")
 
     def validate_organisation_name(self, field):
         taken = db.session.scalar(select(Organisation.id).where(

@@ -104,9 +104,19 @@ class User(UserMixin, db.Model):
         back_populates="members", foreign_keys=[organisation_id]
     )
 
+    # Not columns: the sign-in (a UserSession) this request belongs to and the secret half of its
+    # cookie id, set by `accounts.sessions` when it signs the user in or loads them for a request.
+    current_session = None
+    session_key = None
+
     @property
     def is_active(self) -> bool:
         return self.is_active_account
+
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session cookie and the remember-me cookie, so both name one
+        # server-side session, which can be ended (see accounts/sessions.py).
+        return f"{self.id}:{self.session_key}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -146,6 +156,28 @@ class User(UserMixin, db.Model):
     def can_be_edited_by(self, editor) -> bool:
         """Administrators change people's roles and deactivate accounts."""
         return editor.is_authenticated and editor.is_admin
+
+
+class UserSession(db.Model):
+    """One sign-in on one device; the cookies carry its random key, and ending the row signs that device out."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the random key in the cookies; the key itself is never stored
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: refreshed at most every `accounts.sessions.LAST_SEEN_EVERY`, to keep requests free of writes
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: e.g. "Firefox on Windows", for the list of devices on the profile page
+    device: Mapped[str] = mapped_column(String(100), default="")
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_at is not None
 
 
 class Invitation(db.Model):

@@ -1,4 +1,6 @@
 """Account rules: registration, invitations, approval, tokens. Flush only; views commit."""
+import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -7,6 +9,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from accounts.models import Invitation, Nation, Organisation, OrganisationState, User
+from accounts.sessions import end_sessions
 from core import audit
 from core.db import utcnow
 from core.extensions import db
@@ -16,6 +19,7 @@ from core.urls import absolute_url
 PASSWORD_RESET_AGE = timedelta(hours=1)
 WELCOME_AGE = timedelta(days=7)
 INVITATION_AGE = timedelta(days=7)
+REGISTRATION_AGE = timedelta(days=1)
 
 
 class TokenError(Exception):
@@ -37,16 +41,23 @@ def _read_token(purpose: str, token: str, max_age: timedelta) -> dict:
 
 # -- passwords -----------------------------------------------------------------
 
+def _password_fingerprint(user: User, purpose: str) -> str:
+    # A keyed digest of the password hash: it changes when the password does, so a used link stops
+    # working, yet the link (signed, not encrypted) shows nothing of the hash itself.
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"{purpose}:{user.password_hash}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def password_token(user: User, purpose: str = "password-reset") -> str:
-    # The hash changes when the password does, so a used link stops working.
-    return _serializer(purpose).dumps({"id": user.id, "pw": user.password_hash[-16:]})
+    return _serializer(purpose).dumps({"id": user.id, "pw": _password_fingerprint(user, purpose)})
 
 
 def user_for_password_token(token: str, purpose: str = "password-reset") -> User:
     max_age = PASSWORD_RESET_AGE if purpose == "password-reset" else WELCOME_AGE
     payload = _read_token(purpose, token, max_age)
     user = db.session.get(User, payload.get("id"))
-    if user is None or not user.is_active or user.password_hash[-16:] != payload.get("pw"):
+    if user is None or not user.is_active or not hmac.compare_digest(
+            str(payload.get("pw", "")), _password_fingerprint(user, purpose)):
         raise TokenError("This link has already been used. Ask for a new one if you need it.")
     return user
 
@@ -62,11 +73,46 @@ def send_password_reset(email: str) -> None:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password signs the account out everywhere (the old one may be what leaked)."""
     user.set_password(password)
+    end_sessions(user)
     audit.record(user, "user.set_password", user)
 
 
 # -- registration and organisations ---------------------------------------------
+
+def registration_token(email: str) -> str:
+    return _serializer("registration").dumps({"email": email})
+
+
+def start_registration(email: str) -> None:
+    """Mail a link that finishes registering `email`, or tell the address's owner someone tried.
+
+    The page says the same either way, and each branch renders one e-mail and queues it, so
+    neither the answer nor its timing tells a stranger whether the address has an account.
+    Nothing is created until the link comes back (`email_for_registration_token`).
+    """
+    email = email.strip().lower()
+    user = User.find_by_email(email)
+    if user is None:
+        token = registration_token(email)
+        queue_mail(email, "Finish registering your project on Casework Academy",
+                   render_template("accounts/email/registration.txt", hours=REGISTRATION_AGE // timedelta(hours=1),
+                                   link=absolute_url("accounts.finish_registration", token=token)))
+    else:
+        queue_mail(user.email, "Someone tried to register on Casework Academy with your address",
+                   render_template("accounts/email/registration_attempted.txt", user=user,
+                                   sign_in=absolute_url("accounts.sign_in"),
+                                   reset=absolute_url("accounts.request_password_reset")))
+
+
+def email_for_registration_token(token: str) -> str:
+    """The confirmed address the link was sent to; refused once it has an account (the link is used)."""
+    email = _read_token("registration", token, REGISTRATION_AGE).get("email")
+    if not isinstance(email, str) or User.find_by_email(email) is not None:
+        raise TokenError("This link has already been used. Sign in, or reset your password if you have forgotten it.")
+    return email
+
 
 def register_leader(display_name: str, email: str, password: str, organisation_name: str,
                     institution: str, nation: Nation) -> User:
@@ -115,7 +161,15 @@ ROLE_FLAGS = ("is_admin", "is_mentor", "is_leader", "is_trainee", "is_active_acc
 
 
 def update_roles(user: User, values: dict[str, bool], admin: User) -> None:
+    """Set the role flags; taking a role away (or deactivating) ends the person's sessions.
+
+    Permissions are read afresh on every request anyway; ending the sessions makes the change
+    felt at once and leaves nothing signed in under the old rights (an administrator editing
+    their own roles keeps the session they are using).
+    """
     changes = [f"{flag}={values[flag]}" for flag in ROLE_FLAGS if getattr(user, flag) != values[flag]]
+    if any(getattr(user, flag) and not values[flag] for flag in ROLE_FLAGS):
+        end_sessions(user, keep=admin.current_session if admin.id == user.id else None)
     for flag in ROLE_FLAGS:
         setattr(user, flag, values[flag])
     if changes:

@@ -1,11 +1,15 @@
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
 from accounts import operations as ops
+from accounts import sessions
 from accounts.forms import (
     AcceptInvitationForm,
     CreateMentorForm,
+    FinishRegistrationForm,
     ForgotPasswordForm,
     InviteForm,
     ProfileForm,
@@ -24,9 +28,8 @@ from core.web import safe_redirect_target
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user and user.is_active else None
+def load_user(cookie_id: str) -> User | None:
+    return sessions.user_for_cookie_id(cookie_id)
 
 
 def _account_key() -> str:
@@ -46,7 +49,7 @@ def sign_in():
         return redirect(url_for("dashboards.dashboard"))
     form = SignInForm()
     if form.validate_on_submit():
-        login_user(form.user, remember=form.remember.data)
+        sessions.sign_in(form.user, remember=form.remember.data)
         form.user.last_sign_in_at = utcnow()
         db.session.commit()
         return redirect(safe_redirect_target(request.args.get("next"), url_for("dashboards.dashboard")))
@@ -56,6 +59,8 @@ def sign_in():
 @login_required
 def sign_out():
     if ActionForm().validate_on_submit():
+        sessions.end_session(current_user.current_session)
+        db.session.commit()
         logout_user()
         flash("You are signed out.", "info")
     return redirect(url_for("courses.catalogue"))
@@ -65,14 +70,30 @@ def sign_out():
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        user = ops.register_leader(form.display_name.data, form.email.data, form.password.data,
-                                   form.organisation_name.data, form.institution.data, Nation[form.nation.data])
+        ops.start_registration(form.email.data)
         db.session.commit()
-        login_user(user)
+        # The same page whether or not the address has an account (its owner is told by e-mail instead).
+        return render_template("accounts/register_sent.html", email=form.email.data,
+                               hours=ops.REGISTRATION_AGE // timedelta(hours=1))
+    return render_template("accounts/register.html", form=form)
+
+
+@limiter.limit("10 per hour", methods=["POST"])
+def finish_registration(token: str):
+    try:
+        email = ops.email_for_registration_token(token)
+    except ops.TokenError as error:
+        return render_template("accounts/token_error.html", message=str(error)), 400
+    form = FinishRegistrationForm()
+    if form.validate_on_submit():
+        user = ops.register_leader(form.display_name.data, email, form.password.data,
+                                   form.organisation_name.data, form.institution.data, Nation[form.nation.data])
+        sessions.sign_in(user)
+        db.session.commit()
         flash("Your project is registered. An administrator will approve it shortly; "
               "you can invite your team now and enrol them once it is approved.", "success")
         return redirect(url_for("dashboards.dashboard"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/finish_registration.html", form=form, email=email)
 
 
 @limiter.limit("5 per hour", methods=["POST"])
@@ -111,7 +132,18 @@ def edit_profile():
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("accounts.edit_profile"))
-    return render_template("accounts/edit_profile.html", form=form)
+    return render_template("accounts/edit_profile.html", form=form, sessions=sessions.open_sessions(current_user),
+                           action_form=ActionForm())
+
+
+@login_required
+def end_other_sessions():
+    if ActionForm().validate_on_submit():
+        ended = sessions.end_sessions(current_user, keep=current_user.current_session)
+        db.session.commit()
+        flash(f"Signed out of {ended} other device{'' if ended == 1 else 's'}." if ended
+              else "You were not signed in anywhere else.", "success")
+    return redirect(url_for("accounts.edit_profile"))
 
 
 # -- organisations and invitations ------------------------------------------------
@@ -186,8 +218,8 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         user = ops.accept_invitation(invitation, None, form.display_name.data, form.password.data)
+        sessions.sign_in(user)
         db.session.commit()
-        login_user(user)
         flash(f"Welcome to Casework Academy. You have joined {invitation.organisation.name}.", "success")
         return redirect(url_for("dashboards.dashboard"))
     return render_template("accounts/accept_invitation.html", invitation=invitation, form=form, existing=None)

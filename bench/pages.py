@@ -19,6 +19,7 @@ from sqlalchemy import event, text
 from werkzeug.security import generate_password_hash
 
 from accounts.models import Nation, Organisation, OrganisationState, User
+from accounts.sessions import new_session
 from app import create_app
 from core.config import normalise_database_url
 from core.db import utcnow
@@ -144,8 +145,11 @@ def measure(app, ids):
     for role, url in pages:
         client = app.test_client()
         if role != "anonymous":
+            user = db.session.get(User, ids[role])
+            new_session(user)
+            db.session.commit()
             with client.session_transaction() as session:
-                session["_user_id"] = str(ids[role])
+                session["_user_id"] = user.get_id()
         statements: list[str] = []
 
         def count(conn, cursor, statement, *args, statements=statements):

@@ -1,5 +1,5 @@
 """Response hardening and error pages, wired by `create_app`."""
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 
 from core.errors import Refusal, handle_refusal
@@ -18,6 +18,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
+
 
 def add_security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -25,6 +27,9 @@ def add_security_headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config["APP_ENV"] == "production":
+        # Production is served over HTTPS only (README, "Sessions"): browsers then refuse plain HTTP for two years.
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     return response
 
 

@@ -343,8 +343,12 @@ def finish_module(db):
 @pytest.fixture
 def login_as(client):
     def login(user):
+        from accounts.sessions import new_session
+
+        new_session(user)
+        _db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
 

@@ -89,12 +89,15 @@ RULES = {
     ("accounts.sign_out", "POST"): ("/sign-out", SIGNED_IN),
     ("accounts.register", "GET"): ("/register", EVERYONE),
     ("accounts.register", "POST"): ("/register", EVERYONE),
+    ("accounts.finish_registration", "GET"): ("/register/{registration_token}", EVERYONE),
+    ("accounts.finish_registration", "POST"): ("/register/{registration_token}", EVERYONE),
     ("accounts.request_password_reset", "GET"): ("/password/forgot", EVERYONE),
     ("accounts.request_password_reset", "POST"): ("/password/forgot", EVERYONE),
     ("accounts.reset_password", "GET"): ("/password/reset/{reset_token}", EVERYONE),
     ("accounts.reset_password", "POST"): ("/password/reset/{reset_token}", EVERYONE),
     ("accounts.edit_profile", "GET"): ("/profile", SIGNED_IN),
     ("accounts.edit_profile", "POST"): ("/profile", SIGNED_IN),
+    ("accounts.end_other_sessions", "POST"): ("/profile/sessions/end-others", SIGNED_IN),
     ("accounts.show_organisation", "GET"): ("/organisations/{organisation}", {"leader", "admin"}),
     ("accounts.invite_members", "POST"): ("/organisations/{organisation}/invitations", {"leader", "admin"}),
     ("accounts.revoke_invitation", "POST"): ("/invitations/{invitation}/revoke", {"leader", "admin"}),
@@ -146,7 +149,8 @@ FORMS = {
 @pytest.fixture(scope="module")
 def world(app, module_transaction, fixture_curriculum):
     """Built once for the module; each case runs in a savepoint rolled back after it (see `db`)."""
-    from accounts.operations import invitation_token, password_token
+    from accounts.operations import invitation_token, password_token, registration_token
+    from accounts.sessions import new_session
     from tests.modules.quiz_helpers import awaiting_marking
 
     apply_curriculum(fixture_curriculum)
@@ -172,7 +176,8 @@ def world(app, module_transaction, fixture_curriculum):
     db.session.add_all([invitation, certificate])
     db.session.commit()
     with app.test_request_context():
-        tokens = {"reset_token": password_token(people["trainee"]), "invitation_token": invitation_token(invitation)}
+        tokens = {"reset_token": password_token(people["trainee"]), "invitation_token": invitation_token(invitation),
+                  "registration_token": registration_token("newcomer-leader@example.org")}
     ids = {"run": run.id, "enrolment": enrolment.id, "organisation": home.id, "invitation": invitation.id,
            "pending_organisation": pending.id, "trainee_id": people["trainee"].id,
            "certificate": certificate.id, "certificate_code": certificate.code}
@@ -184,9 +189,10 @@ def world(app, module_transaction, fixture_curriculum):
     page = attempt.answers[(attempt.last_page - 1) * QUESTIONS_PER_PAGE:attempt.last_page * QUESTIONS_PER_PAGE]
     ids["shown"] = ",".join(str(row.id) for row in page)
     ids["free_start"] = first_free(profile_of(people["mentor"].id), people["trainee"]).isoformat()
-    user_ids = {role: person.id for role, person in people.items()}
+    # One open session per role: the cookie names it ("<user id>:<session key>"), as after a real sign-in.
+    cookie_ids = {role: new_session(person) and person.get_id() for role, person in people.items()}
     db.session.commit()
-    return {"user_ids": user_ids, "ids": ids}
+    return {"cookie_ids": cookie_ids, "ids": ids}
 
 
 def test_every_route_has_an_entry(app):
@@ -208,7 +214,7 @@ def test_access(client, db, world, endpoint, method, role):
     template, allowed = RULES[endpoint, method]
     if role != "anonymous":
         with client.session_transaction() as session:
-            session["_user_id"] = str(world["user_ids"][role])
+            session["_user_id"] = world["cookie_ids"][role]
             session["_fresh"] = True
     url = template.format(**world["ids"])
     data = FORMS.get((endpoint, method), {}) if method == "POST" else None

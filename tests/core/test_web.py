@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 
@@ -97,3 +99,21 @@ def test_lists_page_by_the_one_page_size_setting(client, login_as, make_user, ma
     members = [client.get(f"/organisations/{organisation.id}", query_string={"page": page}).text for page in (1, 2)]
     # Ordered by name: Lee Leader and Member 1, then Members 2 and 3.
     assert [sum(f"Member {number}" in text for number in range(1, 4)) for text in members] == [1, 2]
+
+
+def test_production_asks_browsers_to_use_https_only(app, db, monkeypatch):
+    from app import create_app
+
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    production = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                             "RATELIMIT_ENABLED": False})
+    assert production.config["APP_ENV"] == "production"
+    for path in ("/sign-in", "/no-such-page"):
+        hsts = production.test_client().get(path).headers.get("Strict-Transport-Security", "")
+        max_age = int(re.search(r"max-age=(\d+)", hsts).group(1)) if "max-age" in hsts else 0
+        assert max_age >= 365 * 24 * 3600 and "includeSubDomains" in hsts, path
+
+
+def test_development_sends_no_hsts(client):
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers
