@@ -11,13 +11,13 @@ SETTINGS = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "WTF_CSRF_ENABLE
 
 
 @pytest.fixture
-def fragile_app(app, db):
+def fragile_app(app, committed_db):
     """A second app on the same database with its own connection pool, whose connections the test can kill."""
-    if db.engine.dialect.name != "postgresql":
+    if committed_db.engine.dialect.name != "postgresql":
         pytest.skip("connections are killed with pg_terminate_backend, on PostgreSQL")
     other = create_app({name: app.config[name] for name in SETTINGS})
     with other.app_context():
-        engine = db.engine
+        engine = committed_db.engine
     yield other, engine
     engine.dispose()
 
@@ -37,18 +37,18 @@ def _kill_at(engine, admin_engine, when):
     return killed
 
 
-def test_a_page_whose_connection_dies_before_writing_is_served_on_a_fresh_one(fragile_app, db, caplog, monkeypatch):
+def test_a_page_whose_connection_dies_before_writing_is_served_on_a_fresh_one(fragile_app, committed_db, caplog, monkeypatch):
     other, engine = fragile_app
     # Alembic's logging set-up (run by the migrations) disables loggers that existed before it.
     monkeypatch.setattr(logging.getLogger("core.retry"), "disabled", False)
-    killed = _kill_at(engine, db.engine, lambda statement: statement.lstrip().upper().startswith("SELECT"))
+    killed = _kill_at(engine, committed_db.engine, lambda statement: statement.lstrip().upper().startswith("SELECT"))
     response = other.test_client().get("/")
     assert killed, "the test did not kill a connection"
     assert response.status_code == 200
     assert "running it again" in caplog.text
 
 
-def test_a_request_whose_connection_dies_after_it_began_to_commit_is_not_run_again(fragile_app, db):
+def test_a_request_whose_connection_dies_after_it_began_to_commit_is_not_run_again(fragile_app, committed_db):
     from sqlalchemy.exc import DBAPIError
 
     from core.retry import is_lost_before_commit
@@ -57,6 +57,6 @@ def test_a_request_whose_connection_dies_after_it_began_to_commit_is_not_run_aga
     with other.test_request_context():
         lost = DBAPIError("SELECT 1", {}, Exception("server closed the connection"), connection_invalidated=True)
         assert is_lost_before_commit(lost)
-        db.session.commit()
+        committed_db.session.commit()
         assert not is_lost_before_commit(lost)
         assert not is_lost_before_commit(DBAPIError("SELECT 1", {}, Exception("syntax")))
