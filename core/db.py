@@ -9,6 +9,9 @@ from sqlalchemy.types import TypeDecorator
 
 from core.extensions import db
 
+#: the range of an INTEGER column: PostgreSQL refuses a value outside it (SQLite's is wider, so only PostgreSQL fails)
+MIN_INT, MAX_INT = -2**31, 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
