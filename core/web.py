@@ -131,11 +131,13 @@ def local_path(target: str | None) -> str | None:
     Browsers drop tabs and line breaks from a Location and read a backslash as a slash, so those go first
     (`/`, a tab, `/evil.example` arrives as `//evil.example`, another site); what remains must be a path with no
     scheme, no host, no backslash, and must not start with `//` however its percent-escapes and unicode
-    compatibility forms (`%2f%2f`, `／`) are decoded.
+    compatibility forms (`%2f%2f`, `%ef%bc%8f`) are decoded. Raw unicode is refused.
     """
     if not target:
         return None
     cleaned = _SPACE_OR_CONTROL.sub("", target)
+    if not cleaned.isascii():  # our own links are percent-encoded; raw unicode here is a look-alike trick
+        return None
     decoded = cleaned
     for _ in range(3):  # %252f%252f decodes twice to //
         decoded = unquote(decoded)
