@@ -72,7 +72,8 @@ class BookingForm(Form):
     """The slot (start and length) travels in the URL; the form holds what the session is about."""
 
     #: one per rendered form: a resubmission (double click, retry) finds the booking it already made
-    request_key = HiddenField(default=lambda: secrets.token_urlsafe(24))
+    request_key = HiddenField(default=lambda: secrets.token_urlsafe(24), validators=[
+        Length(max=64, message="This form is out of date: reload the page and book again.")])
     topic = StringField("Topic", validators=[InputRequired(message="Say in a few words what the session is about."),
                                              Length(max=200, message="Keep the topic under 200 characters.")])
     module_id = IdSelectField("Module (optional)", default=0)
