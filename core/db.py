@@ -7,10 +7,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
-from core.extensions import db
-
-#: the range of an INTEGER column: PostgreSQL refuses a value outside it (SQLite's is wider, so only PostgreSQL fails)
-MIN_INT, MAX_INT = -2**31, 2**31 - 1
+from core.extensions import MAX_INT, MIN_INT, db  # noqa: F401  the INTEGER range, for forms and URLs
 
 
 def utcnow() -> datetime:

@@ -1,4 +1,6 @@
 """What every form shares: the base class, and fields whose values always fit the database."""
+from datetime import date
+
 import wtforms
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField
@@ -45,6 +47,19 @@ class IntegerField(wtforms.IntegerField):
         if self.data is not None and not MIN_INT <= self.data <= MAX_INT:
             self.data = None
             raise ValueError("That number is too large. Enter a smaller one.")
+
+
+class DateField(wtforms.DateField):
+    """A date from 1900 to 2999: the first and last dates Python knows overflow as soon as a time zone or a week
+    is added to them, so they are refused beside the field instead."""
+
+    EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.EARLIEST <= self.data <= self.LATEST:
+            self.data = None
+            raise ValueError("Enter a date from 1900 to 2999.")
 
 
 class IdSelectField(SelectField):

@@ -2,7 +2,6 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 from wtforms import (
-    DateField,
     SelectField,
     StringField,
     SubmitField,
@@ -19,7 +18,7 @@ from wtforms.validators import (
 
 from accounts.models import User
 from core.extensions import db
-from core.forms import Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField
+from core.forms import DateField, Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField
 from core.timezones import local_to_utc
 from courses.models import Course, CourseFormat
 
@@ -72,6 +71,11 @@ class RunForm(Form):
     def validate(self, extra_validators=None) -> bool:
         is_valid = super().validate(extra_validators)
         course = self.course
+        if course and course.format.is_workshop and None in (self.session_start.data, self.session_end.data) \
+                and not self.session_end.errors:
+            # validate_session_end does not run when the field is missing altogether (Optional stops the chain).
+            self.session_end.errors.append("A half-day or full-day course needs the session's start and end times.")
+            is_valid = False
         if course and course.format.is_workshop and not (self.venue.data or self.video_link.data):
             self.venue.errors.append("Give a venue or a video link for the live session.")
             return False

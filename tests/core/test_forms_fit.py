@@ -15,7 +15,7 @@ from wtforms.validators import Length, NumberRange
 import core.forms
 from accounts.models import Organisation, User
 from core.db import MAX_INT, MIN_INT
-from core.forms import Form, IntegerField, database_int
+from core.forms import DateField, Form, IntegerField, database_int
 from courses.models import Run
 from mentoring.models import Booking
 
@@ -85,11 +85,14 @@ def test_every_form_is_a_core_form(form_class):
 
 
 @pytest.mark.parametrize("form_class", _form_classes(), ids=lambda c: c.__qualname__)
-def test_numbers_fit_an_integer_column(form_class):
+def test_numbers_and_dates_fit_the_database(form_class):
     for name, field in _fields(form_class):
         if issubclass(field.field_class, wtforms.IntegerField):
             assert issubclass(field.field_class, IntegerField), \
                 f"{form_class.__qualname__}.{name}: use core.forms.IntegerField, which refuses numbers past 2**31"
+        if issubclass(field.field_class, wtforms.DateField):
+            assert issubclass(field.field_class, DateField), \
+                f"{form_class.__qualname__}.{name}: use core.forms.DateField, which refuses dates that overflow"
         coerce = field.kwargs.get("coerce")
         assert coerce is not int, f"{form_class.__qualname__}.{name}: coerce=int takes any size; use database_int"
         for rule in field.kwargs.get("validators", ()):

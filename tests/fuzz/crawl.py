@@ -106,8 +106,8 @@ _READS = re.compile(r"""request\.(?:args|values)(?:\.get\(\s*|\[)["'](\w+)["']""
 
 
 def query_arguments() -> list[str]:
-    """Every query argument a view reads by name, plus Flask-SQLAlchemy's `page` (db.paginate reads it)."""
-    names = {"page"}
+    """Every query argument a view reads by name, plus `page` and `per_page` (db.paginate reads them)."""
+    names = {"page", "per_page"}
     for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             names.update(_READS.findall(path.read_text()))

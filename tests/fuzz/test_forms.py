@@ -44,8 +44,12 @@ SPECIAL = [
 CONTROL = [chr(code) for code in range(0x20)] + ["\x7f"]
 text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 numbers = st.one_of(st.integers(-2**70, 2**70), st.sampled_from([2**31, -2**31 - 1, 2**63, 10**11])).map(str)
+#: the edges: the first and last dates, and numbers just past a 32-bit and a 64-bit column
+BOUNDARY = ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+00:00", "-1", "0",
+            str(2**31), str(2**63), str(10**20)]
 hostile = st.one_of(
     st.sampled_from(CONTROL).map(lambda char: f"a{char}b"),
+    st.sampled_from(BOUNDARY),
     st.sampled_from(SPECIAL),
     numbers,
     st.sampled_from(LONG).map(lambda n: "x" * n),
@@ -115,9 +119,13 @@ def submissions(draw, target: Target, people: dict, role: str, arguments: list[s
         else:
             data[name] = [value]
     query = {}
-    if draw(st.booleans()):
-        for name in draw(st.lists(st.sampled_from(arguments), max_size=3, unique=True)):
-            query[name] = draw(hostile)
+    if target.method == "GET" or draw(st.booleans()):
+        # The same: one query argument, a few, or every one the views read, set to one value.
+        if draw(st.booleans()):
+            query = dict.fromkeys(arguments, draw(hostile))
+        else:
+            query = {name: draw(hostile) for name in draw(st.lists(st.sampled_from(arguments), min_size=1,
+                                                                   max_size=3, unique=True))}
     return data, query
 
 

@@ -154,3 +154,30 @@ def test_an_uploaded_file_named_with_a_nul_keeps_no_nul():
     assert check_file("évidence.pdf", pdf_bytes()).name == "évidence.pdf"
 
 
+
+
+def test_a_page_number_past_what_an_offset_holds_is_not_found(client, world):
+    _as(client, world, "admin")
+    for url in ("/admin/users?page=99999999999999999999", "/admin/runs?page=2147483647", "/notices?page=10000000000",
+                "/admin/users?per_page=99999999999"):
+        assert client.get(url).status_code in (200, 404), url
+
+
+def test_a_workshop_run_without_its_session_end_is_refused_beside_the_field(client, world):
+    _as(client, world, "admin")
+    response = client.post(f"/admin/runs/{world['ids']['run']}/edit", data={
+        "course_id": "1", "start_date": "2030-01-10", "enrol_opens": "2030-01-01", "enrol_closes": "2030-01-05",
+        "session_start": "10:00", "timezone": "Europe/London", "venue": "Room", "capacity": "10"})
+    assert response.status_code == 200
+    assert "needs the session&#39;s start and end times" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_dates_at_the_ends_of_the_calendar_are_refused(client, world, day):
+    _as(client, world, "admin")
+    response = client.post("/admin/runs/new", data={
+        "course_id": "1", "start_date": day, "enrol_opens": day, "enrol_closes": day, "session_start": "10:00",
+        "session_end": "12:00", "timezone": "Asia/Tokyo", "venue": "Room", "capacity": "10"})
+    assert response.status_code == 200 and "Enter a date from 1900 to 2999." in response.get_data(as_text=True)
+    _as(client, world, "mentor")
+    assert client.get(f"/mentoring/week?start={day}").status_code == 404
