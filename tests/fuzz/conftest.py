@@ -13,7 +13,7 @@ from tests.test_access import world  # noqa: F401  the access matrix's world: ev
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
           HealthCheck.filter_too_much]
 
-settings.register_profile("ci", max_examples=int(os.environ.get("FUZZ_EXAMPLES", 6)), derandomize=True,
+settings.register_profile("ci", max_examples=int(os.environ.get("FUZZ_EXAMPLES", 3)), derandomize=True,
                           deadline=None, database=None, suppress_health_check=_QUIET, print_blob=True)
 settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", 150)), deadline=None,
                           database=None, suppress_health_check=_QUIET, print_blob=True)
