@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint install migrate content demo check clean
+.PHONY: run test lint install migrate content demo check clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+# A long run of the form fuzzer (tests/fuzz): ~150 examples per form and page from a random seed (the suite runs a
+# few per target, derandomized). FUZZ_EXAMPLES=1000 for longer; TEST_DATABASE_URL to run it on PostgreSQL.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -p no:cacheprovider tests/fuzz/test_forms.py
 
 check: install
 	$(FLASK) db check

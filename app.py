@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     limiter.init_app(app)
 
+    web.register_input_checks(app)  # before the blueprints: their URL rules take its `int` converter
     for package in PACKAGES:
         package.register(app)
 

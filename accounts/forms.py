@@ -1,5 +1,4 @@
 from email_validator import EmailNotValidError, validate_email
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
@@ -7,7 +6,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from accounts.models import Nation, Organisation, User
 from core.extensions import db
-from core.forms import TimezoneField
+from core.forms import Form, TimezoneField
 
 
 def _is_email(address: str) -> bool:
@@ -44,7 +43,7 @@ def _email_field(label="E-mail address"):
     ], filters=[lambda value: value.strip().lower() if value else value])
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = _email_field()
     password = PasswordField("Password", validators=[InputRequired(message="Enter your password.")])
     remember = BooleanField("Keep me signed in on this device")
@@ -67,14 +66,14 @@ class SignInForm(FlaskForm):
         return True
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """The first step: the address, confirmed by a link before anything is created."""
 
     email = _email_field("Your e-mail address")
     submit = SubmitField("Send me a link to register")
 
 
-class FinishRegistrationForm(FlaskForm):
+class FinishRegistrationForm(Form):
     display_name = StringField("Your name", validators=[InputRequired(message="Enter your name."), Length(max=120)])
     password = _password_field()
     confirm = _confirm_field()
@@ -94,24 +93,24 @@ class FinishRegistrationForm(FlaskForm):
             raise ValidationError("A project with this name is registered already. Ask its leader to invite you.")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = _email_field()
     submit = SubmitField("Send me a reset link")
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = _password_field("New password")
     confirm = _confirm_field()
     submit = SubmitField("Save the new password")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField("Name", validators=[InputRequired(message="Enter your name."), Length(max=120)])
     timezone = TimezoneField("Time zone", description="Dates and times are shown in this zone.")
     submit = SubmitField("Save profile")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     emails = TextAreaField("E-mail addresses", validators=[InputRequired(message="Enter at least one address.")],
                            description="One address per line (or separated by commas). Each gets a link valid for 7 days.")
     submit = SubmitField("Send invitations")
@@ -128,14 +127,14 @@ class InviteForm(FlaskForm):
         self.addresses = addresses
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     display_name = StringField("Your name", validators=[InputRequired(message="Enter your name."), Length(max=120)])
     password = _password_field()
     confirm = _confirm_field()
     submit = SubmitField("Create my account")
 
 
-class UserRolesForm(FlaskForm):
+class UserRolesForm(Form):
     is_admin = BooleanField("Administrator")
     is_mentor = BooleanField("Mentor")
     is_leader = BooleanField("Project leader", description="Leads the project they belong to.")
@@ -161,7 +160,7 @@ class UserRolesForm(FlaskForm):
             raise ValidationError("Only a member of a project can lead it.")
 
 
-class CreateMentorForm(FlaskForm):
+class CreateMentorForm(Form):
     display_name = StringField("Name", validators=[InputRequired(message="Enter the mentor's name."), Length(max=120)])
     email = _email_field("E-mail address")
     submit = SubmitField("Create mentor account")

@@ -1,12 +1,12 @@
 """Certificate look-up, search and revocation forms."""
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from certificates.operations import STATUSES, normalise_code
+from core.forms import Form
 
 
-class VerifyCertificateForm(FlaskForm):
+class VerifyCertificateForm(Form):
     """The public look-up: a GET form (nothing changes), so no CSRF token."""
 
     class Meta:
@@ -22,7 +22,7 @@ class VerifyCertificateForm(FlaskForm):
             raise ValidationError("Enter the 16 letters and digits of the code, as printed on the certificate.")
 
 
-class CertificateSearchForm(FlaskForm):
+class CertificateSearchForm(Form):
     class Meta:
         csrf = False
 
@@ -32,7 +32,7 @@ class CertificateSearchForm(FlaskForm):
     submit = SubmitField("Search")
 
 
-class RevokeCertificateForm(FlaskForm):
+class RevokeCertificateForm(Form):
     reason = TextAreaField("Reason for revoking", description="Kept private: the trainee is told it by e-mail; "
                            "the public verification page shows only that the certificate was revoked, and when.",
                            validators=[DataRequired(message="Give the reason for revoking the certificate."),

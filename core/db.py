@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.types import TypeDecorator
 
-from core.extensions import db
+from core.extensions import MAX_INT, MIN_INT, db  # noqa: F401  the INTEGER range, for forms and URLs
 
 
 def utcnow() -> datetime:

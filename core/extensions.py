@@ -1,4 +1,5 @@
 """The extension objects every area imports; `create_app` binds them."""
+from flask import abort, has_request_context, request
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -19,11 +20,25 @@ NAMING_CONVENTION = {
 }
 
 
+#: the range of an INTEGER column: PostgreSQL refuses a value outside it (SQLite's is wider, so only PostgreSQL fails)
+MIN_INT, MAX_INT = -2**31, 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class Database(SQLAlchemy):
+    def paginate(self, select, *, page=None, per_page=None, max_per_page=100, **kwargs):
+        """Flask-SQLAlchemy's, with `?per_page=` capped at 100, and a `?page=` so far on that its OFFSET would
+        not fit an INTEGER not found (404), as a page past the last is, instead of a query PostgreSQL refuses."""
+        asked = request.args.get("page", type=int) if page is None and has_request_context() else page
+        if asked is not None and (asked - 1) * (per_page or max_per_page) > MAX_INT:
+            abort(404)
+        return super().paginate(select, page=page, per_page=per_page, max_per_page=max_per_page, **kwargs)
+
+
+db = Database(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -1,10 +1,7 @@
 from datetime import time, timedelta
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
-    DateField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -21,13 +18,13 @@ from wtforms.validators import (
 
 from accounts.models import User
 from core.extensions import db
-from core.forms import MultiCheckboxField, TimezoneField
+from core.forms import DateField, Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField
 from core.timezones import local_to_utc
 from courses.models import Course, CourseFormat
 
 
-class RunForm(FlaskForm):
-    course_id = SelectField("Course", coerce=int, validators=[InputRequired(message="Choose a course.")])
+class RunForm(Form):
+    course_id = IdSelectField("Course", validators=[InputRequired(message="Choose a course.")])
     start_date = DateField("First day", validators=[InputRequired(message="Enter the date the run starts.")])
     session_start = TimeField("Session starts", validators=[Optional()],
                               description="Half-day and full-day courses: the live session's times, local to the run.")
@@ -42,7 +39,7 @@ class RunForm(FlaskForm):
                              description="Enrolment closes at the start of this day, and always when the run starts.")
     capacity = IntegerField("Seats", validators=[InputRequired(message="Enter the number of seats."),
                                                  NumberRange(min=1, max=1000, message="Seats must be from 1 to 1000.")])
-    mentor_ids = MultiCheckboxField("Mentors", coerce=int)
+    mentor_ids = MultiCheckboxField("Mentors")
     submit = SubmitField("Save run")
 
     def __init__(self, *args, **kwargs):
@@ -74,6 +71,11 @@ class RunForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         is_valid = super().validate(extra_validators)
         course = self.course
+        if course and course.format.is_workshop and None in (self.session_start.data, self.session_end.data) \
+                and not self.session_end.errors:
+            # validate_session_end does not run when the field is missing altogether (Optional stops the chain).
+            self.session_end.errors.append("A half-day or full-day course needs the session's start and end times.")
+            is_valid = False
         if course and course.format.is_workshop and not (self.venue.data or self.video_link.data):
             self.venue.errors.append("Give a venue or a video link for the live session.")
             return False
@@ -110,13 +112,13 @@ class RunForm(FlaskForm):
         )
 
 
-class EnrolMembersForm(FlaskForm):
-    member_ids = MultiCheckboxField("Members to enrol", coerce=int,
+class EnrolMembersForm(Form):
+    member_ids = MultiCheckboxField("Members to enrol",
                                     validators=[InputRequired(message="Choose at least one member.")])
     submit = SubmitField("Enrol the chosen members")
 
 
-class CatalogueFilterForm(FlaskForm):
+class CatalogueFilterForm(Form):
     class Meta:
         csrf = False
 

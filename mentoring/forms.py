@@ -1,13 +1,12 @@
 import secrets
 from datetime import datetime, timezone
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.extensions import db
-from core.forms import MultiCheckboxField, TimezoneField
+from core.forms import Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField
 from curriculum.models import Module
 from mentoring import slots
 from mentoring.models import Attendance
@@ -28,9 +27,9 @@ def parse_start(value: str | None) -> datetime | None:
     return start.astimezone(timezone.utc)
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     timezone = TimezoneField("Your time zone", description="Your weekly hours and dates below are in this zone.")
-    session_lengths = MultiCheckboxField("Session lengths you offer", coerce=int, choices=LENGTH_CHOICES)
+    session_lengths = MultiCheckboxField("Session lengths you offer", choices=LENGTH_CHOICES)
     buffer_minutes = IntegerField("Buffer between sessions (minutes)", validators=[
         InputRequired(message="Enter a buffer in minutes (0 for none)."),
         NumberRange(min=0, max=240, message="The buffer must be from 0 to 240 minutes.")])
@@ -69,21 +68,22 @@ class AvailabilityForm(FlaskForm):
             raise ValidationError(" ".join(problems))
 
 
-class BookingForm(FlaskForm):
+class BookingForm(Form):
     """The slot (start and length) travels in the URL; the form holds what the session is about."""
 
     #: one per rendered form: a resubmission (double click, retry) finds the booking it already made
-    request_key = HiddenField(default=lambda: secrets.token_urlsafe(24))
+    request_key = HiddenField(default=lambda: secrets.token_urlsafe(24), validators=[
+        Length(max=64, message="This form is out of date: reload the page and book again.")])
     topic = StringField("Topic", validators=[InputRequired(message="Say in a few words what the session is about."),
                                              Length(max=200, message="Keep the topic under 200 characters.")])
-    module_id = SelectField("Module (optional)", coerce=int, default=0)
+    module_id = IdSelectField("Module (optional)", default=0)
     agenda = TextAreaField("Agenda", validators=[Optional(), Length(max=4000)],
                            description="What you would like to cover, so your mentor can prepare.")
     count = IntegerField("Number of sessions", default=1, validators=[
         InputRequired(message="Enter how many sessions (1 for a single session)."),
         NumberRange(min=1, max=MAX_SERIES, message=f"Book from 1 to {MAX_SERIES} sessions at a time.")],
         description="More than one books a series at the same time of day, all or nothing.")
-    every_weeks = SelectField("Repeat every", coerce=int, default=1,
+    every_weeks = IdSelectField("Repeat every", default=1,
                               choices=[(1, "week"), (2, "2 weeks"), (3, "3 weeks"), (4, "4 weeks")])
     submit = SubmitField("Book")
 
@@ -94,7 +94,7 @@ class BookingForm(FlaskForm):
         self.module_id.choices = [(0, "No particular module")] + [(m.id, m.title) for m in modules]
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField("Reason for cancelling", validators=[
         InputRequired(message="Tell the other person why the session is cancelled."), Length(max=1000)])
     include_later = BooleanField("Also cancel the later sessions of this series")
@@ -110,12 +110,12 @@ class CancelForm(FlaskForm):
             del self.include_later
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(Form):
     start = HiddenField()
     submit = SubmitField("Move the session here")
 
 
-class NotesForm(FlaskForm):
+class NotesForm(Form):
     attendance = SelectField("Attendance", choices=[("", "Not recorded")] + [(a.name, a.value) for a in Attendance])
     shared_note = TextAreaField("Notes shared with the trainee", validators=[Length(max=10000)])
     action_points = TextAreaField("Action points", validators=[Length(max=4000)],

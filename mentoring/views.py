@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from accounts.models import User
 from core.db import lock_for_update, paginate, utcnow
 from core.extensions import db
-from core.forms import ActionForm
+from core.forms import ActionForm, DateField
 from core.permissions import require
 from core.timezones import viewer_timezone
 from courses.models import Enrolment, EnrolmentState, Run, run_mentors
@@ -232,6 +232,8 @@ def show_week():
         chosen = date.fromisoformat(request.args["start"]) if request.args.get("start") else utcnow().astimezone(zone).date()
     except ValueError:
         abort(400)
+    if not DateField.EARLIEST <= chosen <= DateField.LATEST:  # the week around 9999-12-31 would overflow
+        abort(404)
     monday = chosen - timedelta(days=chosen.weekday())
     week_from = datetime.combine(monday, time(0), tzinfo=zone)
     week_until = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone)

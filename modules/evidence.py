@@ -37,7 +37,8 @@ class CheckedFile:
 
 def check_file(name: str, data: bytes) -> CheckedFile:
     """Accept a PDF, DOCX or ODT of 1 byte to 10 MB whose content matches its extension."""
-    safe_name = Path(name.replace("\\", "/")).name.strip()[:255]
+    printable = "".join(char for char in name if char.isprintable())  # no NUL or other control character
+    safe_name = Path(printable.replace("\\", "/")).name.strip()[:255]
     extension = safe_name.rsplit(".", 1)[-1].lower() if "." in safe_name else ""
     if extension not in ACCEPTED:
         raise EvidenceError("Attach a PDF, Word (.docx) or OpenDocument (.odt) file.")

@@ -1,13 +1,14 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DecimalField, HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
+from wtforms import DecimalField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.widgets import HiddenInput
 
+from core.forms import Form, IntegerField
 from modules import evidence
 from modules.signoffs import MAX_ANSWER_LENGTH
 
 
-class MarkForm(FlaskForm):
+class MarkForm(Form):
     score = DecimalField("Score", places=2, validators=[InputRequired(message="Enter a score.")])
     comment = TextAreaField("Comment to the trainee", validators=[Length(max=5000)],
                             description="Say what earned the marks and what was missing, against the rubric.")
@@ -20,7 +21,7 @@ class MarkForm(FlaskForm):
         self.score.description = f"From 0 to {points}."
 
 
-class AdjustmentForm(FlaskForm):
+class AdjustmentForm(Form):
     extra_minutes = IntegerField("Extra minutes per attempt", default=0, validators=[
         InputRequired(message="Enter a number of minutes (0 for none)."),
         NumberRange(min=0, max=600, message="Enter from 0 to 600 minutes.")])
@@ -30,7 +31,7 @@ class AdjustmentForm(FlaskForm):
     submit = SubmitField("Save adjustments")
 
 
-class SignOffRequestForm(FlaskForm):
+class SignOffRequestForm(Form):
     answer = TextAreaField("Your answer to the exercise", validators=[
         InputRequired(message="Write your answer to the exercise."),
         Length(max=MAX_ANSWER_LENGTH, message=f"Keep the answer under {MAX_ANSWER_LENGTH:,} characters.")],
@@ -51,7 +52,7 @@ class SignOffRequestForm(FlaskForm):
             raise ValidationError(str(error)) from error
 
 
-class SignOffDecisionForm(FlaskForm):
+class SignOffDecisionForm(Form):
     """Sign off (a comment against every criterion) or return with feedback; `decision_form` builds it per module."""
 
     decision = RadioField("Decision", choices=[("sign_off", "Sign off: ready for casework on this topic"),
@@ -59,7 +60,8 @@ class SignOffDecisionForm(FlaskForm):
                           validators=[InputRequired(message="Choose to sign off or to return.")])
     comment = TextAreaField("Overall comment", validators=[Length(max=5000)],
                             description="Required when you return the request: say what to change.")
-    version = HiddenField()
+    #: the version the mentor read: a decision on a page that is out of date (or tampered with) is refused
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
     submit = SubmitField("Record decision")
 
     criterion_names: list[str] = []
@@ -70,6 +72,9 @@ class SignOffDecisionForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        if self.version.errors:
+            # The field is hidden, so its message goes where the mentor looks.
+            self.decision.errors.append("This page is out of date: reload the page and decide again.")
         if self.decision.data == "sign_off":
             for field in self.criterion_fields:
                 if not (field.data or "").strip():
@@ -88,7 +93,7 @@ def decision_form(criteria: list[str], **kwargs) -> SignOffDecisionForm:
     return form_class(**kwargs)
 
 
-class RevokeSignOffForm(FlaskForm):
+class RevokeSignOffForm(Form):
     reason = TextAreaField("Reason for revoking", validators=[
         InputRequired(message="Give the reason for revoking."), Length(max=5000)],
         description="The trainee and their leader see this reason.")

@@ -118,7 +118,7 @@ def decide_sign_off(sign_off_id: int):
         return _render_sign_off(sign_off, decision=form, status=400)
     back_on_refusal(url_for("modules.show_sign_off", sign_off_id=sign_off_id))
     sign_off = lock_sign_off(sign_off.id)
-    version = int(form.version.data or 0)
+    version = form.version.data
     if form.decision.data == "sign_off":
         sign_off_module(sign_off, current_user, version, [field.data or "" for field in form.criterion_fields],
                         form.comment.data or "")

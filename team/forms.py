@@ -1,11 +1,11 @@
 """The competency matrix's filter form."""
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 
+from core.forms import Form
 from modules.completion import ModuleState
 
 
-class MatrixFilterForm(FlaskForm):
+class MatrixFilterForm(Form):
     """The competency matrix's filters: a GET form, so a filtered matrix has an address to share or bookmark."""
 
     class Meta:
