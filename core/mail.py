@@ -39,7 +39,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Enum, Index, LargeBinary, String, and_, or_, select
+from sqlalchemy import Enum, Index, LargeBinary, String, and_, delete, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import TransactionBound, UTCDateTime, utcnow
@@ -174,6 +174,18 @@ def deliver_outbox(now: datetime | None = None, limit: int | None = None, messag
             _record_sent(claim, now or utcnow())
             report.sent += 1
     return report
+
+
+def purge_sent(now: datetime | None = None) -> int:
+    """Delete messages sent more than MAIL_KEEP_SENT_DAYS ago; returns how many.
+
+    Their bodies hold personal data and sign-in, reset and invitation links,
+    which need not outlive their delivery; failed and pending messages stay.
+    """
+    cutoff = (now or utcnow()) - timedelta(days=current_app.config["MAIL_KEEP_SENT_DAYS"])
+    with Session(db.engine) as session, session.begin():
+        return session.execute(delete(OutgoingMail).where(OutgoingMail.state == MailState.SENT,
+                                                          OutgoingMail.sent_at < cutoff)).rowcount
 
 
 def retry_delay(attempts: int, config) -> timedelta:

@@ -17,7 +17,7 @@ from core.db import lock_for_update, paginate, utcnow
 from core.errors import back_on_refusal
 from core.extensions import db
 from core.forms import ActionForm
-from core.mail import MailState, OutgoingMail, deliver_outbox
+from core.mail import MailState, OutgoingMail, deliver_outbox, purge_sent
 from core.permissions import require
 
 log = logging.getLogger(__name__)
@@ -62,14 +62,21 @@ mail_cli = click.Group("mail", help="The mail outbox.")
               help="Send at most this many messages per poll.")
 @with_appcontext
 def deliver(forever: bool, interval: float, limit: int | None):
-    """Send the outbox's due messages (SMTP when MAIL_SERVER is set, else .eml files); safe to run several at once."""
+    """Send the outbox's due messages (SMTP when MAIL_SERVER is set, else .eml files); safe to run several at once.
+
+    Each run (and, with --loop, each hour) also deletes messages sent more than MAIL_KEEP_SENT_DAYS ago.
+    """
     stopping = []
     if forever:
         # Finish the message in hand, then stop: a claimed message is never left to wait for its lease.
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stopping.append(True))
+    purged_at = None
     while True:
         try:
+            if purged_at is None or time.monotonic() - purged_at > 3600:
+                purge_sent()
+                purged_at = time.monotonic()
             report = deliver_outbox(limit=limit, should_stop=lambda: bool(stopping))
         except DBAPIError as error:
             if not forever:

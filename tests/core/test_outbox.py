@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from core.db import utcnow
-from core.mail import MailState, OutgoingMail, deliver_outbox, queue_mail, retry_delay
+from core.mail import MailState, OutgoingMail, deliver_outbox, purge_sent, queue_mail, retry_delay
 
 ROOT = Path(__file__).parents[2]
 
@@ -259,3 +259,14 @@ def test_only_administrators_see_or_retry_the_outbox(app, db, client, login_as, 
 def test_the_admin_dashboard_links_to_the_outbox(app, db, client, login_as, make_user):
     login_as(make_user("admin"))
     assert "/admin/mail" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_sent_messages_are_deleted_after_the_retention_period_and_failed_ones_stay(app, db, smtp_server):
+    queue(db, 2)
+    now = utcnow()
+    assert deliver_outbox(now=now).sent == 2
+    _failed_mail(db)
+    keep = timedelta(days=app.config["MAIL_KEEP_SENT_DAYS"])
+    assert purge_sent(now=now + keep) == 0
+    assert purge_sent(now=now + keep + timedelta(seconds=1)) == 2
+    assert [row.state for row in rows(db)] == [MailState.FAILED]
