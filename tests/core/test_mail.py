@@ -156,3 +156,22 @@ def test_a_file_write_failure_after_commit_leaves_the_message_pending_for_the_wo
     monkeypatch.setitem(app.config, "MAIL_OUTBOX", folder)
     assert deliver_outbox(now=row.next_attempt_at).sent == 1
     assert [message["To"] for message in outbox()] == ["a@example.org"]
+
+
+def test_delivery_after_commit_holds_no_database_connection_while_it_sends(app, db, outbox, monkeypatch):
+    """A request's connection is back in the pool before its mail goes, and no transaction stays open during a send
+    (with every pooled connection held by requests, a second one per request would never come)."""
+    import core.mail
+
+    send = core.mail._send
+    checked_out = []
+
+    def watching_send(raw, config):
+        checked_out.append(db.engine.pool.checkedout())
+        send(raw, config)
+
+    monkeypatch.setattr(core.mail, "_send", watching_send)
+    queue_mail("a@example.org", "Hello", "body")
+    db.session.commit()
+    assert checked_out == [0]
+    assert len(outbox()) == 1
