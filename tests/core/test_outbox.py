@@ -169,7 +169,7 @@ def test_two_workers_at_once_deliver_every_message_exactly_once(app, db, smtp_se
         try:
             with app.app_context():
                 reports.append(deliver_outbox())
-        except Exception as error:  # noqa: BLE001 - reported below, in the test's thread
+        except Exception as error:  # reported below, in the test's thread
             errors.append(error)
 
     workers = [threading.Thread(target=work) for _ in range(3)]
