@@ -40,7 +40,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import Enum, Index, LargeBinary, String, and_, delete, or_, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, defer, mapped_column
 
 from core.db import TransactionBound, UTCDateTime, utcnow
 from core.errors import Refusal
@@ -96,8 +96,11 @@ class OutgoingMail(db.Model):
 
     @staticmethod
     def failed_and_recent():
-        """Failed messages first (newest first), then every other message, newest first: a query to paginate."""
-        return select(OutgoingMail).order_by((OutgoingMail.state == MailState.FAILED).desc(),
+        """Failed messages first (newest first), then every other message, newest first: a query to paginate.
+
+        The bodies are not loaded: the list shows recipients and subjects only.
+        """
+        return select(OutgoingMail).options(defer(OutgoingMail.raw)).order_by((OutgoingMail.state == MailState.FAILED).desc(),
                                              OutgoingMail.created_at.desc(), OutgoingMail.id.desc())
 
 
