@@ -32,6 +32,7 @@ def _confirm_field():
     return PasswordField("Repeat the password", validators=[
         InputRequired(message="Repeat the password."),
         EqualTo("password", message="The two passwords are not the same."),
+        Length(max=200),
     ])
 
 
