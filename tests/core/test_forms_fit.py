@@ -23,8 +23,8 @@ PACKAGES = ["accounts", "certificates", "core", "courses", "mentoring", "modules
 
 #: (form, field) -> the String(n) column it is written to
 WRITES = {
-    ("RegisterForm", "display_name"): User.display_name, ("RegisterForm", "email"): User.email,
-    ("RegisterForm", "organisation_name"): Organisation.name, ("RegisterForm", "institution"): Organisation.institution,
+    ("FinishRegistrationForm", "display_name"): User.display_name, ("RegisterForm", "email"): User.email,
+    ("FinishRegistrationForm", "organisation_name"): Organisation.name, ("FinishRegistrationForm", "institution"): Organisation.institution,
     ("ProfileForm", "display_name"): User.display_name, ("AcceptInvitationForm", "display_name"): User.display_name,
     ("CreateMentorForm", "display_name"): User.display_name, ("CreateMentorForm", "email"): User.email,
     ("RunForm", "venue"): Run.venue, ("RunForm", "video_link"): Run.video_link,
@@ -34,7 +34,7 @@ WRITES = {
 #: text fields that are never stored as they are, with why they need no Length
 NOT_STORED_AS_TYPED = {
     ("SignInForm", "password"): "compared with a hash",
-    ("SetPasswordForm", "confirm"): "must equal the password", ("RegisterForm", "confirm"): "must equal the password",
+    ("SetPasswordForm", "confirm"): "must equal the password", ("FinishRegistrationForm", "confirm"): "must equal the password",
     ("AcceptInvitationForm", "confirm"): "must equal the password",
     ("InviteForm", "emails"): "split into addresses, each checked by email_validator (at most 254 characters)",
     ("VerifyCertificateForm", "code"): "normalised to 16 letters and digits, or refused",
