@@ -13,14 +13,14 @@ import demo
 import mentoring
 import modules
 import team
-from core import notices, outbox, timezones, web
+from core import notices, timezones, web
 from core.config import load_config
 from core.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 from core.markdown import render_markdown
 from core.retry import Application
 
-#: each package registers its blueprint, commands and signal receivers; lowest layer first (core's outbox first)
-PACKAGES = (outbox, accounts, courses, mentoring, modules, certificates, team, dashboards, demo)
+#: each package registers its blueprint, commands and signal receivers; lowest layer first
+PACKAGES = (accounts, courses, mentoring, modules, certificates, team, dashboards, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -65,14 +65,6 @@ def load_config(instance_path: Path) -> dict:
             "MAIL_DEFAULT_SENDER", "Casework Academy <no-reply@casework-academy.local>"
         ),
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", str(instance_path / "outbox")),
-        #: tries before an outgoing message is marked FAILED and listed for administrators at /admin/mail
-        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
-        #: wait after the first failed try; it doubles after each further one (at most a day)
-        "MAIL_RETRY_SECONDS": int(os.environ.get("MAIL_RETRY_SECONDS", "300")),
-        #: `flask mail deliver` deletes sent messages (bodies with personal data and links) older than this
-        "MAIL_KEEP_SENT_DAYS": int(os.environ.get("MAIL_KEEP_SENT_DAYS", "30")),
-        #: how long a delivery worker's claim on a message lasts; a killed worker's message is claimed again after it
-        "MAIL_LEASE_SECONDS": int(os.environ.get("MAIL_LEASE_SECONDS", "300")),
         #: sign-off evidence files; outside static/, served only through permission-checked views
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
         "BASE_URL": os.environ.get("BASE_URL", ""),

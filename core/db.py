@@ -94,12 +94,8 @@ class TransactionBound:
       released inner savepoints handed it), and only those: the items of the
       transactions around it stay.
     - The outermost transaction's commit commits its items (`on_commit`, e.g.
-      deliver the mail) once that transaction has ended and handed its
-      connection back to the pool, so `on_commit` may use the database on a
-      connection of its own without holding two (which, with every pooled
-      connection held by a request, would wait forever); its rollback, or a
-      session closed without commit, discards them (`on_discard`, e.g. remove
-      the file).
+      deliver the mail); its rollback, or a session closed without commit,
+      discards them (`on_discard`, e.g. remove the file).
 
     "Outermost" is the Session's: a Session joined to a transaction begun
     outside it (a test fixture's connection) treats its own commit as final.
@@ -130,13 +126,11 @@ class TransactionBound:
         if committed.nested:
             pending.setdefault(_owner(committed.parent), []).extend(items)
             return
-        session.info.setdefault(f"{self.key}:committed", {})[committed] = items
+        for item in items:
+            self.on_commit(item)
 
     def _ended(self, session: Session, transaction: SessionTransaction) -> None:
-        committed = session.info.get(f"{self.key}:committed")
-        for item in committed.pop(transaction, []) if committed else []:
-            self.on_commit(item)
-        # A committed transaction's items have moved on; what is left was rolled back or abandoned.
+        # A committed transaction's items are gone already; what is left was rolled back or abandoned.
         pending = session.info.get(self.key)
         for item in pending.pop(transaction, []) if pending else []:
             self.on_discard(item)

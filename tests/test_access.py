@@ -55,9 +55,6 @@ RULES = {
     ("certificates.revoke_certificate", "POST"): ("/admin/certificates/{certificate}/revoke", ADMIN),
     ("modules.show_module", "GET"): ("/modules/appeals-basics", EVERYONE),
     ("modules.list_module_reviews", "GET"): ("/admin/modules", ADMIN),
-    # The mail outbox: administrators see failed and recent messages (never their bodies) and retry them.
-    ("mail.list_outgoing_mail", "GET"): ("/admin/mail", ADMIN),
-    ("mail.retry_outgoing_mail", "POST"): ("/admin/mail/{outgoing_mail}/retry", ADMIN),
     ("modules.show_lesson", "GET"): ("/modules/appeals-basics/lessons/01-routes",
                             {"trainee", "mentor", "other_mentor", "admin"}),
     # Quizzes: the trainee's own attempt; mentors of the trainee's run and admins review, mark and adjust.
@@ -154,7 +151,6 @@ def world(app, module_transaction, fixture_curriculum):
     """Built once for the module; each case runs in a savepoint rolled back after it (see `db`)."""
     from accounts.operations import invitation_token, password_token, registration_token
     from accounts.sessions import new_session
-    from core.mail import MailState, OutgoingMail
     from tests.modules.quiz_helpers import awaiting_marking
 
     apply_curriculum(fixture_curriculum)
@@ -193,11 +189,6 @@ def world(app, module_transaction, fixture_curriculum):
     page = attempt.answers[(attempt.last_page - 1) * QUESTIONS_PER_PAGE:attempt.last_page * QUESTIONS_PER_PAGE]
     ids["shown"] = ",".join(str(row.id) for row in page)
     ids["free_start"] = first_free(profile_of(people["mentor"].id), people["trainee"]).isoformat()
-    failed_mail = OutgoingMail(message_id="<failed@casework-academy>", recipient="nobody@example.org",
-                               subject="Undeliverable", raw=b"Subject: Undeliverable\r\n\r\n", state=MailState.FAILED)
-    db.session.add(failed_mail)
-    db.session.flush()
-    ids["outgoing_mail"] = failed_mail.id
     # One open session per role: the cookie names it ("<user id>:<session key>"), as after a real sign-in.
     cookie_ids = {role: new_session(person) and person.get_id() for role, person in people.items()}
     db.session.commit()
