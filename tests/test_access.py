@@ -192,7 +192,7 @@ def world(app, module_transaction, fixture_curriculum):
     # One open session per role: the cookie names it ("<user id>:<session key>"), as after a real sign-in.
     cookie_ids = {role: new_session(person) and person.get_id() for role, person in people.items()}
     db.session.commit()
-    return {"cookie_ids": cookie_ids, "ids": ids}
+    return {"cookie_ids": cookie_ids, "ids": ids, "people": people}
 
 
 def test_every_route_has_an_entry(app):

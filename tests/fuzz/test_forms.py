@@ -133,7 +133,7 @@ def _client(app, user):
     client = app.test_client()
     if user is not None:
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
     return client
 
@@ -151,7 +151,7 @@ def _send(client, target: Target, data: dict, query: dict):
 def _targets(app, world: dict, role: str) -> list[Target]:
     user = world["people"].get(role)
     found: dict[tuple, Target] = {}
-    for endpoint, (method, template, allowed) in sorted(RULES.items()):
+    for (endpoint, method), (template, allowed) in sorted(RULES.items()):
         if role not in allowed or endpoint in SKIPPED:
             continue
         url = template.format(**world["ids"])

@@ -36,7 +36,7 @@ NUL_REACHED_THE_DATABASE = [
 def _as(client, world, role):
     if role != "anonymous":
         with client.session_transaction() as session:
-            session["_user_id"] = str(world["people"][role].id)
+            session["_user_id"] = world["people"][role].get_id()
             session["_fresh"] = True
 
 
