@@ -8,6 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from core.db import MAX_INT
 from core.extensions import db
+from courses.models import Run
 from tests.conftest import TEST_PASSWORD
 from tests.modules.signoff_helpers import pdf_bytes, post_decision, post_request, ready_trainee
 
@@ -165,8 +166,9 @@ def test_a_page_number_past_what_an_offset_holds_is_not_found(client, world):
 
 def test_a_workshop_run_without_its_session_end_is_refused_beside_the_field(client, world):
     _as(client, world, "admin")
+    workshop = db.session.get(Run, world["ids"]["run"]).course_id  # ids differ between databases
     response = client.post(f"/admin/runs/{world['ids']['run']}/edit", data={
-        "course_id": "1", "start_date": "2030-01-10", "enrol_opens": "2030-01-01", "enrol_closes": "2030-01-05",
+        "course_id": str(workshop), "start_date": "2030-01-10", "enrol_opens": "2030-01-01", "enrol_closes": "2030-01-05",
         "session_start": "10:00", "timezone": "Europe/London", "venue": "Room", "capacity": "10"})
     assert response.status_code == 200
     assert "needs the session&#39;s start and end times" in response.get_data(as_text=True)
