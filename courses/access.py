@@ -103,11 +103,6 @@ def mentor_ids_of(learner_id: int) -> set[int]:
     return set(db.session.scalars(select(pairs.c.mentor_id).where(pairs.c.learner_id == learner_id)))
 
 
-def learner_ids_of(mentor_id: int) -> set[int]:
-    """The learners holding a seat in any run the mentor is assigned to."""
-    return set(db.session.scalars(learners_overseen_by(mentor_id)))
-
-
 def oversees(user, learner_id: int) -> bool:
     """True for administrators, and for mentors assigned to a run the learner holds a seat in."""
     return oversees_everyone(user) or (user.is_authenticated and user.is_mentor and is_mentor_of(user.id, learner_id))

@@ -169,7 +169,7 @@ def test_capacity_holds_under_concurrent_enrolments(db, live_server, http_sessio
 
 
 def test_mentor_relationships_follow_seats_in_the_mentors_runs(db, make_user, make_run, enrol):
-    from courses.access import is_mentor_of, learner_ids_of, mentor_ids_of
+    from courses.access import is_mentor_of, learners_overseen_by, mentor_ids_of
 
     mentor, other_mentor = make_user("mentor"), make_user("mentor")
     seated, waiting, withdrawn, elsewhere = (make_user("trainee") for _ in range(4))
@@ -185,4 +185,4 @@ def test_mentor_relationships_follow_seats_in_the_mentors_runs(db, make_user, ma
     assert not is_mentor_of(mentor.id, elsewhere.id)
     assert mentor_ids_of(seated.id) == {mentor.id}
     assert mentor_ids_of(elsewhere.id) == {other_mentor.id}
-    assert learner_ids_of(mentor.id) == {seated.id}
+    assert set(db.session.scalars(learners_overseen_by(mentor.id))) == {seated.id}
