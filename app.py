@@ -13,7 +13,7 @@ import demo
 import mentoring
 import modules
 import team
-from core import notices, timezones, web
+from core import mail, notices, timezones, web
 from core.config import load_config
 from core.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 from core.markdown import render_markdown
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    mail.register(app)  # after db: its end-of-context hook runs before the session is removed
 
     web.register_input_checks(app)  # before the blueprints: their URL rules take its `int` converter
     for package in PACKAGES:

@@ -23,6 +23,8 @@ bp.add_url_rule("/admin/organisations/<int:organisation_id>/decide", view_func=v
 bp.add_url_rule("/admin/users", view_func=views.list_users)
 bp.add_url_rule("/admin/users/<int:user_id>", view_func=views.edit_user, methods=["GET", "POST"])
 bp.add_url_rule("/admin/mentors/new", view_func=views.create_mentor, methods=["GET", "POST"])
+bp.add_url_rule("/admin/mail", view_func=views.list_outgoing_mail)
+bp.add_url_rule("/admin/mail/<int:mail_id>/retry", view_func=views.retry_outgoing_mail, methods=["POST"])
 bp.add_url_rule("/notices", view_func=views.list_notices)
 bp.add_url_rule("/notices/read", view_func=views.mark_notices_read, methods=["POST"])
 

@@ -149,6 +149,11 @@ class User(UserMixin, db.Model):
         return user.is_authenticated and user.is_admin
 
     @staticmethod
+    def can_manage_mail(user) -> bool:
+        """Administrators see messages that could not be delivered, and send them again."""
+        return user.is_authenticated and user.is_admin
+
+    @staticmethod
     def can_create_mentor(user) -> bool:
         """Administrators bring mentors in."""
         return user.is_authenticated and user.is_admin

@@ -23,6 +23,8 @@ from core import notices
 from core.db import paginate, utcnow
 from core.extensions import db, limiter, login_manager
 from core.forms import ActionForm
+from core.mail import MailState, OutgoingMail
+from core.mail import retry as retry_mail
 from core.permissions import require
 from core.web import safe_redirect_target
 
@@ -263,6 +265,34 @@ def list_users():
         query = query.where(db.or_(User.email.like(pattern), db.func.lower(User.display_name).like(pattern)))
     page = paginate(query.options(db.joinedload(User.organisation)))
     return render_template("accounts/list_users.html", page=page, search=search)
+
+
+@login_required
+def list_outgoing_mail():
+    require(User.can_manage_mail(current_user))
+    states = {state.name.lower(): state for state in MailState}
+    shown = states.get(request.args.get("state", ""), MailState.FAILED)
+    page = paginate(select(OutgoingMail).where(OutgoingMail.state == shown)
+                    .order_by(OutgoingMail.created_at.desc(), OutgoingMail.id.desc())
+                    .options(db.defer(OutgoingMail.content)))
+    counts = dict(db.session.execute(select(OutgoingMail.state, db.func.count()).group_by(OutgoingMail.state)).all())
+    return render_template("accounts/list_outgoing_mail.html", page=page, shown=shown, counts=counts,
+                           states=list(MailState), form=ActionForm())
+
+
+@login_required
+def retry_outgoing_mail(mail_id: int):
+    require(User.can_manage_mail(current_user))
+    mail = db.get_or_404(OutgoingMail, mail_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if mail.state != MailState.FAILED:
+        flash("That message is not waiting for a retry.", "info")
+    else:
+        retry_mail(mail)
+        db.session.commit()
+        flash(f"The message to {mail.recipient} is being sent again.", "success")
+    return redirect(url_for("accounts.list_outgoing_mail", state="failed"))
 
 
 @login_required

@@ -65,6 +65,13 @@ def load_config(instance_path: Path) -> dict:
             "MAIL_DEFAULT_SENDER", "Casework Academy <no-reply@casework-academy.local>"
         ),
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", str(instance_path / "outbox")),
+        #: send each message right after its commit from the committing process (a worker retries failures)
+        "MAIL_SEND_AFTER_COMMIT": _flag("MAIL_SEND_AFTER_COMMIT", True),
+        #: how long a worker leaves a message alone while the committing process sends it
+        "MAIL_AFTER_COMMIT_GRACE": int(os.environ.get("MAIL_AFTER_COMMIT_GRACE", "120")),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        #: how long a worker holds the messages it claimed before another may take them
+        "MAIL_LEASE_SECONDS": int(os.environ.get("MAIL_LEASE_SECONDS", "300")),
         #: sign-off evidence files; outside static/, served only through permission-checked views
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
         "BASE_URL": os.environ.get("BASE_URL", ""),

@@ -10,6 +10,7 @@ from certificates.models import Certificate
 from certificates.operations import new_code
 from core.db import utcnow
 from core.extensions import db
+from core.mail import MailState, OutgoingMail
 from courses.loader import apply_curriculum
 from courses.models import EnrolmentState
 from mentoring.bookings import profile_of
@@ -106,6 +107,8 @@ RULES = {
     ("accounts.list_organisations", "GET"): ("/admin/organisations", ADMIN),
     ("accounts.decide_organisation", "POST"): ("/admin/organisations/{pending_organisation}/decide", ADMIN),
     ("accounts.list_users", "GET"): ("/admin/users", ADMIN),
+    ("accounts.list_outgoing_mail", "GET"): ("/admin/mail", ADMIN),
+    ("accounts.retry_outgoing_mail", "POST"): ("/admin/mail/{outgoing_mail}/retry", ADMIN),
     ("accounts.create_mentor", "GET"): ("/admin/mentors/new", ADMIN),
     ("accounts.create_mentor", "POST"): ("/admin/mentors/new", ADMIN),
     ("accounts.edit_user", "GET"): ("/admin/users/{trainee_id}", ADMIN),
@@ -171,16 +174,19 @@ def world(app, module_transaction, fixture_curriculum):
     new_run(mentors=[people["other_mentor"]])
     enrolment = new_enrolment(run, people["trainee"], EnrolmentState.ENROLLED)
     invitation = Invitation(organisation_id=home.id, email="invitee@example.org")
+    failed_mail = OutgoingMail(message_id="<lost@casework-academy>", recipient="lost@example.org", subject="Lost",
+                               content=b"Subject: Lost\r\n\r\nbody\r\n", state=MailState.FAILED, attempts=8)
     certificate = Certificate(code=new_code(), learner_id=people["trainee"].id, run_id=run.id,
                               name=people["trainee"].display_name, completed_at=utcnow())
-    db.session.add_all([invitation, certificate])
+    db.session.add_all([invitation, certificate, failed_mail])
     db.session.commit()
     with app.test_request_context():
         tokens = {"reset_token": password_token(people["trainee"]), "invitation_token": invitation_token(invitation),
                   "registration_token": registration_token("newcomer-leader@example.org")}
     ids = {"run": run.id, "enrolment": enrolment.id, "organisation": home.id, "invitation": invitation.id,
            "pending_organisation": pending.id, "trainee_id": people["trainee"].id,
-           "certificate": certificate.id, "certificate_code": certificate.code}
+           "certificate": certificate.id, "certificate_code": certificate.code,
+           "outgoing_mail": failed_mail.id}
     attempt, written = awaiting_marking(people["trainee"])
     ids |= {"quiz": attempt.quiz_id, "attempt": attempt.id, "written_answer": written.id,
             "question": written.question_id}
@@ -244,3 +250,4 @@ def test_the_cases_leave_the_world_as_it_was_built(db, world):
     assert db.session.get(SignOff, ids["sign_off"]).state == SignOffState.REQUESTED
     assert db.session.get(Invitation, ids["invitation"]).revoked_at is None
     assert db.session.get(Certificate, ids["certificate"]).revoked_at is None
+    assert db.session.get(OutgoingMail, ids["outgoing_mail"]).state == MailState.FAILED
