@@ -12,6 +12,7 @@ import dashboards
 import demo
 import mentoring
 import modules
+import privacy
 import team
 from core import mail, notices, timezones, web
 from core.config import load_config
@@ -20,7 +21,7 @@ from core.markdown import render_markdown
 from core.retry import Application
 
 #: each package registers its blueprint, commands and signal receivers; lowest layer first
-PACKAGES = (accounts, courses, mentoring, modules, certificates, team, dashboards, demo)
+PACKAGES = (accounts, courses, mentoring, modules, certificates, team, privacy, dashboards, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

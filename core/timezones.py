@@ -40,6 +40,11 @@ def format_datetime(moment: datetime | None, pattern: str = "%a %-d %b %Y, %H:%M
     return f"{local.strftime(pattern)} {local.tzname()}"
 
 
+def iso(moment: datetime | None) -> str | None:
+    """An ISO 8601 string (UTC, as stored), for machine-readable exports."""
+    return moment.isoformat() if moment is not None else None
+
+
 def format_date(day: date | datetime | None) -> str:
     if day is None:
         return ""

@@ -18,6 +18,7 @@ from modules.quiz_views import QUESTIONS_PER_PAGE
 from tests.conftest import new_enrolment, new_organisation, new_run, new_user
 from tests.mentoring.helpers import add_world, first_free
 from tests.modules.signoff_helpers import add_sign_off_world
+from tests.privacy.helpers import add_world as add_privacy_world
 
 # "other_mentor" mentors a different run: they share the mentor's role but none of the trainee's runs.
 ROLES = ["anonymous", "trainee", "other_trainee", "leader", "other_leader", "mentor", "other_mentor", "admin"]
@@ -129,6 +130,14 @@ RULES = {
     ("mentoring.show_week", "GET"): ("/mentoring/week", {"mentor", "other_mentor"}),
     ("mentoring.regenerate_feed", "POST"): ("/mentoring/calendar-feed", SIGNED_IN),
     ("mentoring.calendar_feed", "GET"): ("/mentoring/feed/{feed_token}.ics", EVERYONE),
+    # -- privacy: everyone signed in downloads their own data; administrators decide requests and export anyone's
+    ("privacy.my_data", "GET"): ("/privacy/my-data", SIGNED_IN),
+    ("privacy.download_my_data", "GET"): ("/privacy/my-data.zip", SIGNED_IN),
+    ("privacy.request_private_notes", "POST"): ("/privacy/my-data/private-notes", SIGNED_IN),
+    ("privacy.list_requests", "GET"): ("/admin/privacy", ADMIN),
+    ("privacy.export_for_person", "POST"): ("/admin/privacy/export", ADMIN),
+    ("privacy.decide_notes_request", "GET"): ("/admin/privacy/notes-requests/{notes_request}", ADMIN),
+    ("privacy.decide_notes_request", "POST"): ("/admin/privacy/notes-requests/{notes_request}", ADMIN),
 }
 
 
@@ -146,6 +155,8 @@ FORMS = {
     ("modules.grant_quiz_adjustment", "POST"): {"extra_minutes": "10", "extra_attempts": "1"},
     ("modules.mark_answer", "POST"): {"score": "1", "comment": ""},
     ("modules.take_attempt", "POST"): {"shown": "{shown}"},
+    ("privacy.export_for_person", "POST"): {"email": "{trainee_email}"},
+    ("privacy.decide_notes_request", "POST"): {"decision": "approve"},
 }
 
 
@@ -192,6 +203,7 @@ def world(app, module_transaction, fixture_curriculum):
             "question": written.question_id}
     ids |= add_sign_off_world(people["trainee"], run)
     ids |= tokens | add_world(people)
+    ids |= add_privacy_world(people)
     page = attempt.answers[(attempt.last_page - 1) * QUESTIONS_PER_PAGE:attempt.last_page * QUESTIONS_PER_PAGE]
     ids["shown"] = ",".join(str(row.id) for row in page)
     ids["free_start"] = first_free(profile_of(people["mentor"].id), people["trainee"]).isoformat()

@@ -1,0 +1,19 @@
+"""What certificates holds about a person, for privacy's export and erasure."""
+from sqlalchemy import select
+
+from certificates.models import Certificate
+from certificates.operations import status
+from core.extensions import db
+from core.timezones import iso
+
+
+def _certificates(user):
+    return db.session.scalars(select(Certificate).where(Certificate.learner_id == user.id)
+                              .order_by(Certificate.id)).all()
+
+
+def personal_data(user) -> dict:
+    return {"certificates": [{"code": c.code, "course": c.run.course.title, "name_printed": c.name,
+                              "version": c.version, "completed_at": iso(c.completed_at),
+                              "issued_at": iso(c.issued_at), "expires_at": iso(c.expires_at),
+                              "status": status(c)} for c in _certificates(user)]}

@@ -1,0 +1,38 @@
+"""What mentoring holds about a person (their sessions and the notes on them), for privacy's export and erasure."""
+from sqlalchemy import or_, select
+
+from core.extensions import db
+from core.timezones import iso
+from mentoring.models import Booking
+
+
+def _bookings(user):
+    return db.session.scalars(select(Booking).where(or_(Booking.learner_id == user.id, Booking.mentor_id == user.id))
+                              .order_by(Booking.starts_at, Booking.id)).all()
+
+
+def personal_data(user) -> dict:
+    """The sessions the person had, as learner or mentor, with the shared notes; a mentor's private notes only
+    for the mentor who wrote them (a learner gets those through `private_notes_about`, once approved)."""
+    sessions = []
+    for booking in _bookings(user):
+        row = {"role": "mentor" if booking.mentor_id == user.id else "learner",
+               "mentor": booking.mentor.display_name, "learner": booking.learner.display_name,
+               "starts_at": iso(booking.starts_at), "ends_at": iso(booking.ends_at),
+               "module": booking.module.title if booking.module else None, "topic": booking.topic,
+               "agenda": booking.agenda, "state": booking.state.value,
+               "attendance": booking.attendance.value if booking.attendance else None,
+               "shared_note": booking.shared_note, "action_points": booking.action_points,
+               "cancelled_at": iso(booking.cancelled_at), "cancel_reason": booking.cancel_reason}
+        if booking.mentor_id == user.id:
+            row["private_note"] = booking.private_note
+        sessions.append(row)
+    return {"mentoring_sessions": sessions}
+
+
+def private_notes_about(user) -> list[dict]:
+    """Mentors' private notes on the person's sessions: released only when an administrator approves."""
+    bookings = db.session.scalars(select(Booking).where(Booking.learner_id == user.id, Booking.private_note != "")
+                                  .order_by(Booking.starts_at, Booking.id)).all()
+    return [{"session_starts_at": iso(b.starts_at), "mentor": b.mentor.display_name, "topic": b.topic,
+             "private_note": b.private_note} for b in bookings]

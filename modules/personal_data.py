@@ -1,0 +1,63 @@
+"""What modules holds about a person: lessons read, quiz attempts, sign-off requests and their files.
+
+For privacy's export and erasure, and for its retention schedule (the `purge_*` functions).
+"""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core.extensions import db
+from core.timezones import iso
+from curriculum.models import Lesson
+from curriculum.question_types import QUESTION_TYPES
+from modules.evidence import path_of
+from modules.models import (
+    Attempt,
+    AttemptAnswer,
+    LessonRead,
+    SignOff,
+    SignOffVersion,
+)
+
+
+def _sign_offs(user):
+    return db.session.scalars(select(SignOff).where(SignOff.learner_id == user.id).order_by(SignOff.id).options(
+        selectinload(SignOff.versions), selectinload(SignOff.events))).all()
+
+
+def _file_name(version: SignOffVersion) -> str:
+    return f"files/sign-off-{version.sign_off_id}-v{version.number}-{version.file_name}"
+
+
+def personal_data(user) -> dict:
+    reads = db.session.execute(select(LessonRead.read_at, Lesson.title).join(Lesson, Lesson.id == LessonRead.lesson_id)
+                               .where(LessonRead.user_id == user.id).order_by(LessonRead.read_at)).all()
+    attempts = db.session.scalars(select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id).options(
+        selectinload(Attempt.answers).selectinload(AttemptAnswer.question))).all()
+    return {
+        "lesson_reads": [{"lesson": title, "read_at": iso(at)} for at, title in reads],
+        "quiz_attempts": [{
+            "quiz": attempt.quiz.title, "number": attempt.number, "state": attempt.state.value,
+            "started_at": iso(attempt.started_at), "submitted_at": iso(attempt.submitted_at),
+            "score": attempt.score, "max_score": attempt.max_score, "grade": attempt.grade,
+            "answers": [{"question": answer.question.prompt,
+                         "answer": QUESTION_TYPES[answer.question.type].describe(answer.question.data, answer.answer),
+                         "score": answer.score, "points": answer.points,
+                         "marked_by": answer.marked_by.display_name if answer.marked_by else None,
+                         "marked_at": iso(answer.marked_at), "comment": answer.comment}
+                        for answer in attempt.answers]} for attempt in attempts],
+        "sign_offs": [{
+            "module": sign_off.module.title, "state": sign_off.state.value,
+            "versions": [{"number": v.number, "answer": v.answer, "submitted_at": iso(v.submitted_at),
+                          "file": _file_name(v) if v.file_key else None} for v in sign_off.versions],
+            "decisions": [{"action": e.action.value, "by": e.actor.display_name if e.actor else None,
+                           "version": e.version_number, "comment": e.comment,
+                           "criteria_comments": e.criteria_comments, "at": iso(e.at)} for e in sign_off.events],
+        } for sign_off in _sign_offs(user)],
+    }
+
+
+def files(user) -> list[tuple[str, object]]:
+    """(name inside the export, path on disk) of each evidence file the person uploaded that is still kept."""
+    return [(_file_name(v), path_of(v.file_key)) for s in _sign_offs(user) for v in s.versions
+            if v.file_key and path_of(v.file_key).is_file()]

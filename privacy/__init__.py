@@ -1,0 +1,22 @@
+"""Data protection across every area: subject access exports (and erasure and retention, built on the same
+per-area `personal_data` modules)."""
+from flask import Blueprint, Flask
+
+from privacy import views
+from privacy.access import can_export_own, can_manage_requests
+from privacy.commands import privacy_cli
+
+bp = Blueprint("privacy", __name__)
+bp.add_url_rule("/privacy/my-data", view_func=views.my_data)
+bp.add_url_rule("/privacy/my-data.zip", view_func=views.download_my_data)
+bp.add_url_rule("/privacy/my-data/private-notes", view_func=views.request_private_notes, methods=["POST"])
+bp.add_url_rule("/admin/privacy", view_func=views.list_requests)
+bp.add_url_rule("/admin/privacy/export", view_func=views.export_for_person, methods=["POST"])
+bp.add_url_rule("/admin/privacy/notes-requests/<int:request_id>", view_func=views.decide_notes_request,
+                methods=["GET", "POST"])
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(privacy_cli)
+    app.jinja_env.globals.update(can_export_own=can_export_own, can_manage_privacy_requests=can_manage_requests)

@@ -1,0 +1,32 @@
+"""`flask privacy ...`: subject access (and, later, erasure and retention) from the command line."""
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from accounts.models import User
+from privacy import export
+
+privacy_cli = click.Group("privacy", help="Export, erase and purge personal data.")
+
+
+def _user_or_exit(email: str) -> User:
+    user = User.find_by_email(email)
+    if user is None:
+        click.echo(f"privacy: no account has the e-mail address {email}; nothing was done.", err=True)
+        sys.exit(1)
+    return user
+
+
+@privacy_cli.command("export")
+@click.argument("email")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="The ZIP file to write.")
+@click.option("--with-private-notes", is_flag=True, help="Include mentors' private notes (read them first).")
+@with_appcontext
+def export_command(email, out, with_private_notes):
+    """Write everything held about the person with EMAIL to a ZIP file (data.json, summary.html, files/)."""
+    user = _user_or_exit(email)
+    out.write_bytes(export.build_zip(user, with_private_notes))
+    click.echo(f"Wrote {out} for {user.email}.")

@@ -1,0 +1,83 @@
+from flask import Response, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from core.db import paginate
+from core.extensions import db, limiter
+from core.forms import ActionForm
+from core.permissions import require
+from mentoring.personal_data import private_notes_about
+from privacy import export
+from privacy.access import can_export_own, can_manage_requests
+from privacy.forms import ExportForPersonForm, NotesDecisionForm
+from privacy.models import NotesRequest, NotesRequestState
+
+
+def _zip_response(user, private_notes: bool) -> Response:
+    response = Response(export.build_zip(user, private_notes), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{export.file_name(user)}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def my_data():
+    require(can_export_own(current_user))
+    return render_template("privacy/my_data.html", notes_request=export.latest_notes_request(current_user),
+                           released=export.private_notes_released(current_user), form=ActionForm())
+
+
+@login_required
+@limiter.limit("20 per hour")
+def download_my_data():
+    require(can_export_own(current_user))
+    return _zip_response(current_user, export.private_notes_released(current_user))
+
+
+@login_required
+def request_private_notes():
+    require(can_export_own(current_user))
+    if ActionForm().validate_on_submit():
+        export.ask_for_private_notes(current_user)
+        db.session.commit()
+        flash("Your request is with the administrators. We tell you here when they have decided.", "info")
+    return redirect(url_for("privacy.my_data"))
+
+
+def _render_requests(form: ExportForPersonForm, status: int = 200):
+    page = paginate(select(NotesRequest).where(NotesRequest.state == NotesRequestState.PENDING)
+                    .order_by(NotesRequest.requested_at, NotesRequest.id))
+    return render_template("privacy/list_requests.html", page=page, form=form), status
+
+
+@login_required
+def list_requests():
+    require(can_manage_requests(current_user))
+    return _render_requests(ExportForPersonForm(formdata=None))
+
+
+@login_required
+def export_for_person():
+    require(can_manage_requests(current_user))
+    form = ExportForPersonForm()
+    if not form.validate_on_submit():
+        return _render_requests(form, 400)
+    return _zip_response(form.user, form.private_notes.data)
+
+
+@login_required
+def decide_notes_request(request_id: int):
+    request = db.get_or_404(NotesRequest, request_id)
+    require(can_manage_requests(current_user))
+    if not request.is_pending:
+        flash("This request has already been decided.", "info")
+        return redirect(url_for("privacy.list_requests"))
+    form = NotesDecisionForm()
+    if form.validate_on_submit():
+        export.decide_notes_request(request, form.decision.data == "approve", current_user, form.reason.data)
+        db.session.commit()
+        flash(f"Recorded: {request.state.value.lower()}.", "success")
+        return redirect(url_for("privacy.list_requests"))
+    return render_template("privacy/decide_notes_request.html", request=request, form=form,
+                           notes=private_notes_about(request.user), when=export.readable_in(current_user.timezone)
+                           ), 400 if form.errors else 200
