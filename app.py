@@ -10,6 +10,7 @@ import certificates
 import courses
 import dashboards
 import demo
+import events
 import mentoring
 import modules
 import privacy
@@ -21,7 +22,7 @@ from core.markdown import render_markdown
 from core.retry import Application
 
 #: each package registers its blueprint, commands and signal receivers; lowest layer first
-PACKAGES = (accounts, courses, mentoring, modules, certificates, team, privacy, dashboards, demo)
+PACKAGES = (accounts, courses, mentoring, modules, certificates, events, team, privacy, dashboards, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

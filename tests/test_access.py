@@ -16,6 +16,7 @@ from courses.models import EnrolmentState
 from mentoring.bookings import profile_of
 from modules.quiz_views import QUESTIONS_PER_PAGE
 from tests.conftest import new_enrolment, new_organisation, new_run, new_user
+from tests.events.helpers import add_event_world
 from tests.mentoring.helpers import add_world, first_free
 from tests.modules.signoff_helpers import add_sign_off_world
 from tests.privacy.helpers import add_world as add_privacy_world
@@ -138,7 +139,34 @@ RULES = {
     ("privacy.export_for_person", "POST"): ("/admin/privacy/export", ADMIN),
     ("privacy.decide_notes_request", "GET"): ("/admin/privacy/notes-requests/{notes_request}", ADMIN),
     ("privacy.decide_notes_request", "POST"): ("/admin/privacy/notes-requests/{notes_request}", ADMIN),
+    # -- events: public pages; the event's organiser ("mentor") and administrators edit it; admins create
+    ("events.list_events", "GET"): ("/events", EVERYONE),
+    ("events.list_past_events", "GET"): ("/events/past", EVERYONE),
+    ("events.show_event", "GET"): ("/events/{event}", EVERYONE),
+    ("events.show_speaker", "GET"): ("/speakers/{speaker}", EVERYONE),
+    ("events.list_managed_events", "GET"): ("/admin/events", ADMIN),
+    ("events.create_event", "GET"): ("/admin/events/new", ADMIN),
+    ("events.create_event", "POST"): ("/admin/events/new", ADMIN),
+    ("events.edit_event", "GET"): ("/events/{event}/edit", {"mentor", "admin"}),
+    ("events.edit_event", "POST"): ("/events/{event}/edit", {"mentor", "admin"}),
+    ("events.publish_event", "POST"): ("/events/{event}/publish", {"mentor", "admin"}),
+    ("events.add_session", "GET"): ("/events/{event}/sessions/new", {"mentor", "admin"}),
+    ("events.add_session", "POST"): ("/events/{event}/sessions/new", {"mentor", "admin"}),
+    ("events.edit_session", "GET"): ("/events/{event}/sessions/{event_session}/edit", {"mentor", "admin"}),
+    ("events.edit_session", "POST"): ("/events/{event}/sessions/{event_session}/edit", {"mentor", "admin"}),
+    ("events.delete_session", "POST"): ("/events/{event}/sessions/{event_session}/delete", {"mentor", "admin"}),
+    ("events.list_speakers", "GET"): ("/admin/speakers", ADMIN),
+    ("events.create_speaker", "GET"): ("/admin/speakers/new", ADMIN),
+    ("events.create_speaker", "POST"): ("/admin/speakers/new", ADMIN),
+    ("events.edit_speaker", "GET"): ("/admin/speakers/{speaker}/edit", ADMIN),
+    ("events.edit_speaker", "POST"): ("/admin/speakers/{speaker}/edit", ADMIN),
 }
+
+_EVENT = {"title": "Evidence day", "kind": "workshop", "timezone": "Europe/London", "first_day": "{event_day}",
+          "day_starts": "09:30", "last_day": "{event_day}", "day_ends": "17:00", "venue": "Moot court",
+          "capacity": "50", "registration_opens": "2020-01-01", "registration_closes": "{event_day}",
+          "organiser_id": "0"}
+_SESSION = {"title": "Eyewitnesses", "kind": "talk", "day": "{event_day}", "starts": "11:00", "ends": "12:00"}
 
 
 #: form data (filled from the world like the URLs) with which an allowed role's POST does its work,
@@ -157,6 +185,13 @@ FORMS = {
     ("modules.take_attempt", "POST"): {"shown": "{shown}"},
     ("privacy.export_for_person", "POST"): {"email": "{trainee_email}"},
     ("privacy.decide_notes_request", "POST"): {"decision": "approve"},
+    ("events.create_event", "POST"): _EVENT,
+    ("events.edit_event", "POST"): _EVENT,
+    ("events.publish_event", "POST"): {"publish": "no"},
+    ("events.add_session", "POST"): _SESSION,
+    ("events.edit_session", "POST"): _SESSION,
+    ("events.create_speaker", "POST"): {"name": "Prof. Jo Reid"},
+    ("events.edit_speaker", "POST"): {"name": "Prof. Jo Reid"},
 }
 
 
@@ -204,6 +239,7 @@ def world(app, module_transaction, fixture_curriculum):
     ids |= add_sign_off_world(people["trainee"], run)
     ids |= tokens | add_world(people)
     ids |= add_privacy_world(people)
+    ids |= add_event_world(people)
     page = attempt.answers[(attempt.last_page - 1) * QUESTIONS_PER_PAGE:attempt.last_page * QUESTIONS_PER_PAGE]
     ids["shown"] = ",".join(str(row.id) for row in page)
     ids["free_start"] = first_free(profile_of(people["mentor"].id), people["trainee"]).isoformat()

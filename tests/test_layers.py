@@ -6,7 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-PACKAGES = ["core", "accounts", "curriculum", "courses", "mentoring", "modules", "certificates", "team",
+PACKAGES = ["core", "accounts", "curriculum", "courses", "mentoring", "modules", "certificates", "events", "team",
             "privacy", "dashboards", "demo"]
 
 

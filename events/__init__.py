@@ -1,0 +1,28 @@
+"""Conferences, workshops and webinars: programmes and speakers, the public pages and the archive."""
+from flask import Blueprint, Flask
+
+from events import views
+from events.models import Event, Speaker
+
+bp = Blueprint("events", __name__)
+bp.add_url_rule("/events", view_func=views.list_events)
+bp.add_url_rule("/events/past", view_func=views.list_past_events)
+bp.add_url_rule("/events/<int:event_id>", view_func=views.show_event)
+bp.add_url_rule("/speakers/<int:speaker_id>", view_func=views.show_speaker)
+bp.add_url_rule("/admin/events", view_func=views.list_managed_events)
+bp.add_url_rule("/admin/events/new", view_func=views.create_event, methods=["GET", "POST"])
+bp.add_url_rule("/events/<int:event_id>/edit", view_func=views.edit_event, methods=["GET", "POST"])
+bp.add_url_rule("/events/<int:event_id>/publish", view_func=views.publish_event, methods=["POST"])
+bp.add_url_rule("/events/<int:event_id>/sessions/new", view_func=views.add_session, methods=["GET", "POST"])
+bp.add_url_rule("/events/<int:event_id>/sessions/<int:session_id>/edit", view_func=views.edit_session,
+                methods=["GET", "POST"])
+bp.add_url_rule("/events/<int:event_id>/sessions/<int:session_id>/delete", view_func=views.delete_session,
+                methods=["POST"])
+bp.add_url_rule("/admin/speakers", view_func=views.list_speakers)
+bp.add_url_rule("/admin/speakers/new", view_func=views.create_speaker, methods=["GET", "POST"])
+bp.add_url_rule("/admin/speakers/<int:speaker_id>/edit", view_func=views.edit_speaker, methods=["GET", "POST"])
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(can_create_events=Event.can_create, can_manage_speakers=Speaker.can_manage)

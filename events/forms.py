@@ -1,0 +1,177 @@
+"""Event, programme and speaker forms (administrators and organisers)."""
+from datetime import datetime, time
+
+from sqlalchemy import or_, select
+from wtforms import SelectField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from accounts.models import User
+from core.extensions import db
+from core.forms import DateField, Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField
+from core.timezones import local_to_utc
+from curriculum.models import Module
+from events.models import Event, EventKind, SessionKind, Speaker
+from events.programme import event_bounds, session_problem
+
+#: Markdown texts: a summary, an abstract or a biography fits in this many characters
+LONG_TEXT = 20000
+
+
+class EventForm(Form):
+    title = StringField("Title", validators=[DataRequired(message="Give the event a title."), Length(max=200)])
+    kind = SelectField("Kind", choices=[(kind.value, kind.label) for kind in EventKind], default="conference")
+    summary = TextAreaField("Summary", description="Markdown: what the event is about, for the public page.",
+                            validators=[Optional(), Length(max=LONG_TEXT)])
+    audience = StringField("Audience", description="Who it is for, e.g. “Project leaders and senior caseworkers”.",
+                           validators=[Optional(), Length(max=300)])
+    timezone = TimezoneField("Time zone", default="Europe/London",
+                             description="The programme's times are set in this zone.")
+    first_day = DateField("First day", validators=[InputRequired(message="Enter the event's first day.")])
+    day_starts = TimeField("Programme begins", validators=[InputRequired(message="Enter when the first day begins.")])
+    last_day = DateField("Last day", validators=[InputRequired(message="Enter the event's last day.")],
+                         description="The same as the first day for a one-day event.")
+    day_ends = TimeField("Programme ends", validators=[InputRequired(message="Enter when the last day ends.")])
+    venue = StringField("Venue", validators=[Optional(), Length(max=300)])
+    online_link = StringField("Online link", validators=[Optional(), Length(max=500),
+                                                         URL(require_tld=True, message="Enter a full https:// link.")])
+    capacity = IntegerField("Places", validators=[InputRequired(message="Enter the number of places."),
+                                                  NumberRange(min=1, max=10000, message="Places must be from 1 to 10000.")])
+    registration_opens = DateField("Registration opens",
+                                   validators=[InputRequired(message="Enter when registration opens.")])
+    registration_closes = DateField("Registration closes",
+                                    validators=[InputRequired(message="Enter when registration closes.")],
+                                    description="At the start of this day, and always when the event begins.")
+    organiser_id = IdSelectField("Organiser", description="An administrator or mentor, who may edit the event, "
+                                 "its programme and its registrations.")
+    submit = SubmitField("Save event")
+
+    def __init__(self, *args, event: Event | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        staff = db.session.scalars(select(User).where(or_(User.is_admin.is_(True), User.is_mentor.is_(True)),
+                                                      User.is_active_account.is_(True)).order_by(User.display_name))
+        self.organiser_id.choices = [(0, "No organiser (administrators only)")] + [(u.id, u.display_name) for u in staff]
+
+    def validate_last_day(self, field):
+        if self.first_day.data and field.data and field.data < self.first_day.data:
+            raise ValidationError("The last day cannot be before the first.")
+        if self.first_day.data and field.data and (field.data - self.first_day.data).days > 13:
+            raise ValidationError("An event lasts at most two weeks.")
+
+    def validate_day_ends(self, field):
+        if self.first_day.data == self.last_day.data and self.day_starts.data and field.data \
+                and field.data <= self.day_starts.data:
+            raise ValidationError("The programme must end after it begins.")
+
+    def validate_registration_closes(self, field):
+        if self.registration_opens.data and field.data and field.data <= self.registration_opens.data:
+            raise ValidationError("Registration must close after it opens.")
+        if self.first_day.data and field.data and field.data > self.first_day.data:
+            raise ValidationError("Registration must close on or before the first day.")
+
+    def validate(self, extra_validators=None) -> bool:
+        is_valid = super().validate(extra_validators)
+        if not (self.venue.data.strip() or self.online_link.data.strip()):
+            self.venue.errors.append("Give a venue, an online link, or both.")
+            is_valid = False
+        if is_valid and self.event is not None:
+            starts_at, ends_at = self.bounds()
+            outside = [s.title for s in self.event.sessions if s.starts_at < starts_at or s.ends_at > ends_at]
+            if outside:
+                self.first_day.errors.append(f"These sessions would fall outside the new dates; move them first: "
+                                             f"{', '.join(outside)}.")
+                is_valid = False
+        return is_valid
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        return event_bounds(self.first_day.data, self.day_starts.data, self.last_day.data, self.day_ends.data,
+                            self.timezone.data)
+
+    def event_values(self) -> dict:
+        """The event's stored values (UTC instants) from the form's local days and times."""
+        starts_at, ends_at = self.bounds()
+        zone = self.timezone.data
+        return {
+            "title": self.title.data.strip(), "kind": EventKind(self.kind.data), "summary": self.summary.data.strip(),
+            "audience": self.audience.data.strip(), "timezone": zone, "starts_at": starts_at, "ends_at": ends_at,
+            "venue": self.venue.data.strip(), "online_link": self.online_link.data.strip(),
+            "capacity": self.capacity.data,
+            "registration_opens_at": local_to_utc(self.registration_opens.data, time(0), zone),
+            "registration_closes_at": min(local_to_utc(self.registration_closes.data, time(0), zone), starts_at),
+            "organiser_id": self.organiser_id.data or None,
+        }
+
+    @classmethod
+    def for_event(cls, event: Event) -> "EventForm":
+        zone = event.zone
+        starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+        return cls(event=event, title=event.title, kind=event.kind.value, summary=event.summary,
+                   audience=event.audience, timezone=event.timezone, first_day=starts.date(),
+                   day_starts=starts.time(), last_day=ends.date(), day_ends=ends.time(), venue=event.venue,
+                   online_link=event.online_link, capacity=event.capacity,
+                   registration_opens=event.registration_opens_at.astimezone(zone).date(),
+                   registration_closes=event.registration_closes_at.astimezone(zone).date(),
+                   organiser_id=event.organiser_id or 0)
+
+
+class PublishForm(Form):
+    publish = SelectField("Publication", choices=[("yes", "Published"), ("no", "Not published")],
+                          validators=[InputRequired(message="Choose whether the event is published.")])
+    submit = SubmitField("Save")
+
+
+class SessionForm(Form):
+    title = StringField("Title", validators=[DataRequired(message="Give the session a title."), Length(max=200)])
+    kind = SelectField("Kind", choices=[(kind.value, kind.label) for kind in SessionKind], default="talk")
+    day = SelectField("Day", validators=[InputRequired(message="Choose the day.")])
+    starts = TimeField("Starts", validators=[InputRequired(message="Enter when the session starts.")])
+    ends = TimeField("Ends", validators=[InputRequired(message="Enter when the session ends.")])
+    room = StringField("Room or stream", description="Sessions at the same time in different rooms run in parallel.",
+                       validators=[Optional(), Length(max=120)])
+    summary = TextAreaField("Abstract", description="Markdown.", validators=[Optional(), Length(max=LONG_TEXT)])
+    speaker_ids = MultiCheckboxField("Speakers")
+    module_ids = MultiCheckboxField("Related curriculum modules",
+                                    description="A trainee studying one of these modules finds this session there.")
+    submit = SubmitField("Save session")
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.day.choices = [(day.isoformat(), f"{day:%A %-d %B %Y}") for day in event.days]
+        self.speaker_ids.choices = [(s.id, s.name) for s in db.session.scalars(select(Speaker).order_by(Speaker.name))]
+        self.module_ids.choices = [(m.id, m.title) for m in db.session.scalars(
+            select(Module).where(Module.is_retired.is_(False)).order_by(Module.title))]
+
+    def times(self) -> tuple[datetime, datetime]:
+        day = datetime.fromisoformat(self.day.data).date()
+        return (local_to_utc(day, self.starts.data, self.event.timezone),
+                local_to_utc(day, self.ends.data, self.event.timezone))
+
+    def validate_ends(self, field):
+        if self.day.data in dict(self.day.choices) and self.starts.data and field.data:
+            problem = session_problem(*self.times(), self.event.starts_at, self.event.ends_at)
+            if problem:
+                raise ValidationError(problem)
+
+    def session_values(self) -> dict:
+        starts_at, ends_at = self.times()
+        return {"title": self.title.data.strip(), "kind": SessionKind(self.kind.data), "starts_at": starts_at,
+                "ends_at": ends_at, "room": self.room.data.strip(), "summary": self.summary.data.strip()}
+
+    @classmethod
+    def for_session(cls, session) -> "SessionForm":
+        zone = session.event.zone
+        starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+        return cls(event=session.event, title=session.title, kind=session.kind.value, day=starts.date().isoformat(),
+                   starts=starts.time(), ends=ends.time(), room=session.room, summary=session.summary,
+                   speaker_ids=[s.id for s in session.speakers], module_ids=[m.id for m in session.modules])
+
+
+class SpeakerForm(Form):
+    name = StringField("Name", validators=[DataRequired(message="Enter the speaker's name."), Length(max=120)])
+    role = StringField("Role", description="e.g. “Director”, “Solicitor advocate”.",
+                       validators=[Optional(), Length(max=200)])
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
+    biography = TextAreaField("Short biography", description="Markdown.",
+                              validators=[Optional(), Length(max=LONG_TEXT)])
+    submit = SubmitField("Save speaker")

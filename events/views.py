@@ -1,0 +1,181 @@
+"""Event routes: the public lists, event and speaker pages, and editing events, programmes and speakers."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core.db import paginate, utcnow
+from core.extensions import db
+from core.forms import ActionForm
+from core.permissions import require
+from events import operations as ops
+from events.forms import EventForm, PublishForm, SessionForm, SpeakerForm
+from events.models import Event, EventSession, Speaker
+from events.programme import by_day
+
+_PROGRAMME = (selectinload(Event.organiser),
+              selectinload(Event.sessions).selectinload(EventSession.speakers),
+              selectinload(Event.sessions).selectinload(EventSession.modules))
+
+
+def _event_or_404(event_id: int, *options) -> Event:
+    event = db.session.scalar(select(Event).where(Event.id == event_id).options(*options))
+    if event is None:
+        abort(404)
+    return event
+
+
+def _session_or_404(event: Event, session_id: int) -> EventSession:
+    session = db.session.scalar(select(EventSession).where(EventSession.id == session_id,
+                                                           EventSession.event_id == event.id))
+    if session is None:
+        abort(404)
+    return session
+
+
+def list_events():
+    now = utcnow()
+    events = db.session.scalars(ops.upcoming_events(now)).all()
+    unpublished = db.session.scalars(ops.organised_by(current_user)).all() if current_user.is_authenticated else []
+    return render_template("events/list_events.html", events=events, unpublished=unpublished)
+
+
+def list_past_events():
+    page = paginate(ops.past_events(utcnow()))
+    return render_template("events/list_past_events.html", page=page)
+
+
+def show_event(event_id: int):
+    event = _event_or_404(event_id, *_PROGRAMME)
+    require(event.can_view(current_user))
+    return render_template("events/show_event.html", event=event, days=by_day(event.sessions, event.zone),
+                           publish_form=PublishForm(publish="no" if event.is_published else "yes"),
+                           action_form=ActionForm())
+
+
+def show_speaker(speaker_id: int):
+    speaker = db.get_or_404(Speaker, speaker_id)
+    talks = db.session.scalars(
+        select(EventSession).join(Event).where(EventSession.speakers.contains(speaker), Event.is_published.is_(True))
+        .order_by(EventSession.starts_at.desc()).options(selectinload(EventSession.event))).all()
+    return render_template("events/show_speaker.html", speaker=speaker, talks=talks)
+
+
+# -- editing ------------------------------------------------------------------
+
+@login_required
+def list_managed_events():
+    require(Event.can_create(current_user))
+    page = paginate(select(Event).order_by(Event.starts_at.desc(), Event.id.desc())
+                    .options(selectinload(Event.organiser)))
+    return render_template("events/list_managed_events.html", page=page)
+
+
+@login_required
+def create_event():
+    require(Event.can_create(current_user))
+    form = EventForm()
+    if form.validate_on_submit():
+        event = ops.save_event(None, form.event_values(), current_user)
+        db.session.commit()
+        flash(f"Event created: {event.title}. Add its programme, then publish it.", "success")
+        return redirect(url_for("events.show_event", event_id=event.id))
+    return render_template("events/edit_event.html", form=form, event=None), 400 if form.errors else 200
+
+
+@login_required
+def edit_event(event_id: int):
+    event = _event_or_404(event_id, selectinload(Event.sessions))
+    require(event.can_edit(current_user))
+    form = EventForm.for_event(event) if request.method == "GET" else EventForm(event=event)
+    if form.validate_on_submit():
+        values = form.event_values()
+        if not Event.can_create(current_user):
+            values.pop("organiser_id")  # an organiser cannot hand the event to someone else
+        ops.save_event(event, values, current_user)
+        db.session.commit()
+        flash("Event saved.", "success")
+        return redirect(url_for("events.show_event", event_id=event.id))
+    return render_template("events/edit_event.html", form=form, event=event), 400 if form.errors else 200
+
+
+@login_required
+def publish_event(event_id: int):
+    event = _event_or_404(event_id)
+    require(event.can_edit(current_user))
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ops.set_published(event, form.publish.data == "yes", current_user)
+    db.session.commit()
+    flash("The event is published." if event.is_published else "The event is no longer published.", "success")
+    return redirect(url_for("events.show_event", event_id=event.id))
+
+
+def _edit_session(event: Event, session: EventSession | None):
+    require(event.can_edit(current_user))
+    if request.method == "GET" and session is not None:
+        form = SessionForm.for_session(session)
+    else:
+        form = SessionForm(event=event)
+    if form.validate_on_submit():
+        ops.save_session(event, session, form.session_values(), form.speaker_ids.data or [],
+                         form.module_ids.data or [], current_user)
+        db.session.commit()
+        flash("Programme saved.", "success")
+        return redirect(url_for("events.show_event", event_id=event.id) + "#programme")
+    return render_template("events/edit_session.html", form=form, event=event, session=session), \
+        400 if form.errors else 200
+
+
+@login_required
+def add_session(event_id: int):
+    return _edit_session(_event_or_404(event_id), None)
+
+
+@login_required
+def edit_session(event_id: int, session_id: int):
+    event = _event_or_404(event_id)
+    return _edit_session(event, _session_or_404(event, session_id))
+
+
+@login_required
+def delete_session(event_id: int, session_id: int):
+    event = _event_or_404(event_id)
+    session = _session_or_404(event, session_id)
+    require(event.can_edit(current_user))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ops.delete_session(session, current_user)
+    db.session.commit()
+    flash(f"Removed from the programme: {session.title}.", "info")
+    return redirect(url_for("events.show_event", event_id=event.id) + "#programme")
+
+
+@login_required
+def list_speakers():
+    require(Speaker.can_manage(current_user))
+    page = paginate(select(Speaker).order_by(Speaker.name, Speaker.id))
+    return render_template("events/list_speakers.html", page=page)
+
+
+def _edit_speaker(speaker: Speaker | None):
+    require(Speaker.can_manage(current_user))
+    form = SpeakerForm(obj=speaker) if request.method == "GET" else SpeakerForm()
+    if form.validate_on_submit():
+        speaker = ops.save_speaker(speaker, {name: getattr(form, name).data.strip()
+                                             for name in ("name", "role", "organisation", "biography")}, current_user)
+        db.session.commit()
+        flash(f"Speaker saved: {speaker.name}.", "success")
+        return redirect(url_for("events.show_speaker", speaker_id=speaker.id))
+    return render_template("events/edit_speaker.html", form=form, speaker=speaker), 400 if form.errors else 200
+
+
+@login_required
+def create_speaker():
+    return _edit_speaker(None)
+
+
+@login_required
+def edit_speaker(speaker_id: int):
+    return _edit_speaker(db.get_or_404(Speaker, speaker_id))

@@ -1,0 +1,38 @@
+"""The demo holds a past two-day conference and an upcoming workshop, so `make run` shows both at once."""
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from core.extensions import db
+from demo.events import CONFERENCE, CONFERENCE_PROGRAMME, WORKSHOP, WORKSHOP_PROGRAMME
+from events.models import Event, EventSession, Speaker
+
+CONTENT = Path(__file__).parent.parent.parent / "content" / "modules"
+
+
+def test_the_demo_programmes_name_real_modules():
+    slugs = {slug for programme in (CONFERENCE_PROGRAMME, WORKSHOP_PROGRAMME) for *_, slugs in programme
+             for slug in slugs}
+    assert slugs and all((CONTENT / slug / "module.yaml").exists() for slug in slugs), slugs
+
+
+def test_demo_load_adds_a_past_conference_and_an_upcoming_workshop(runner, client, curriculum, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo password 123")
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    conference = db.session.scalar(select(Event).where(Event.title == CONFERENCE))
+    workshop = db.session.scalar(select(Event).where(Event.title == WORKSHOP))
+    assert conference.is_past() and len(conference.days) == 2
+    talks = [s for s in conference.sessions if s.counts_as_training]
+    assert len(talks) == 8
+    assert len({speaker.id for talk in talks for speaker in talk.speakers}) == 5
+    assert len({s.room for s in talks if s.room.startswith("Stream")}) == 2
+    assert not workshop.is_past() and workshop.is_registration_open()
+
+    assert workshop.title in client.get("/events").text
+    assert conference.title in client.get("/events/past").text
+    page = client.get(f"/events/{conference.id}").text
+    assert "Eyewitness identification after Turnbull" in page and "Stream B: Seminar room" in page
+
+    counts = [db.session.scalar(select(func.count(m.id))) for m in (Event, EventSession, Speaker)]
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert counts == [db.session.scalar(select(func.count(m.id))) for m in (Event, EventSession, Speaker)]

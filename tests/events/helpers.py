@@ -1,0 +1,54 @@
+"""Helpers for events tests (and the world of the access matrix)."""
+from datetime import datetime, time, timedelta, timezone
+
+from core.db import utcnow
+from core.extensions import db
+from core.timezones import local_to_utc
+from events.models import Event, EventKind, EventSession, SessionKind, Speaker
+
+
+def new_event(title="Causes of wrongful conviction", days=1, starts_in=timedelta(days=21), capacity=50,
+              organiser=None, published=True, zone="Europe/London", opened_ago=timedelta(days=7)) -> Event:
+    """An event from 09:30 on its first day to 17:00 on its last, local time."""
+    first = (utcnow() + starts_in).astimezone(timezone.utc).date()
+    starts_at = local_to_utc(first, time(9, 30), zone)
+    event = Event(title=title, kind=EventKind.CONFERENCE if days > 1 else EventKind.WORKSHOP, timezone=zone,
+                  starts_at=starts_at, ends_at=local_to_utc(first + timedelta(days=days - 1), time(17), zone),
+                  venue="Moot court, Law School", capacity=capacity, registration_opens_at=utcnow() - opened_ago,
+                  registration_closes_at=starts_at, organiser_id=organiser.id if organiser else None,
+                  is_published=published, summary="Two days on **evidence**.")
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def new_session(event: Event, title="Eyewitness identification", day=0, start=time(10), minutes=60, room="",
+                kind=SessionKind.TALK, speakers=(), modules=()) -> EventSession:
+    local_day = event.days[day]
+    starts_at = local_to_utc(local_day, start, event.timezone)
+    session = EventSession(event_id=event.id, title=title, kind=kind, starts_at=starts_at,
+                           ends_at=starts_at + timedelta(minutes=minutes), room=room,
+                           speakers=list(speakers), modules=list(modules))
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def new_speaker(name="Dr Ada Byrne", organisation="University of Bristol") -> Speaker:
+    speaker = Speaker(name=name, role="Senior lecturer", organisation=organisation, biography="Studies *memory*.")
+    db.session.add(speaker)
+    db.session.commit()
+    return speaker
+
+
+def add_event_world(people) -> dict:
+    """For the access matrix: a published upcoming event organised by the mentor, with one talk by one speaker."""
+    speaker = new_speaker()
+    event = new_event(organiser=people["mentor"])
+    session = new_session(event, speakers=[speaker])
+    return {"event": event.id, "event_session": session.id, "speaker": speaker.id,
+            "event_day": event.days[0].isoformat()}
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
