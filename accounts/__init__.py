@@ -1,9 +1,11 @@
 """Sign-in, registration, invitations, organisations, roles and profiles."""
 from flask import Blueprint, Flask
 
-from accounts import sessions, views
+from accounts import security_views, sessions, views
 from accounts.commands import accounts_cli
 from accounts.models import Organisation, User
+from core import audit
+from core.audit import AuditEntry
 
 bp = Blueprint("accounts", __name__)
 bp.add_url_rule("/sign-in", view_func=views.sign_in, methods=["GET", "POST"])
@@ -14,6 +16,7 @@ bp.add_url_rule("/password/forgot", view_func=views.request_password_reset, meth
 bp.add_url_rule("/password/reset/<token>", view_func=views.reset_password, methods=["GET", "POST"])
 bp.add_url_rule("/profile", view_func=views.edit_profile, methods=["GET", "POST"])
 bp.add_url_rule("/profile/sessions/end-others", view_func=views.end_other_sessions, methods=["POST"])
+bp.add_url_rule("/profile/security", view_func=security_views.show_security_activity)
 bp.add_url_rule("/organisations/<int:organisation_id>", view_func=views.show_organisation)
 bp.add_url_rule("/organisations/<int:organisation_id>/invitations", view_func=views.invite_members, methods=["POST"])
 bp.add_url_rule("/invitations/<int:invitation_id>/revoke", view_func=views.revoke_invitation, methods=["POST"])
@@ -22,6 +25,7 @@ bp.add_url_rule("/admin/organisations", view_func=views.list_organisations)
 bp.add_url_rule("/admin/organisations/<int:organisation_id>/decide", view_func=views.decide_organisation, methods=["POST"])
 bp.add_url_rule("/admin/users", view_func=views.list_users)
 bp.add_url_rule("/admin/users/<int:user_id>", view_func=views.edit_user, methods=["GET", "POST"])
+bp.add_url_rule("/admin/audit", view_func=security_views.list_audit_entries)
 bp.add_url_rule("/admin/mentors/new", view_func=views.create_mentor, methods=["GET", "POST"])
 bp.add_url_rule("/admin/mail", view_func=views.list_outgoing_mail)
 bp.add_url_rule("/admin/mail/<int:mail_id>/retry", view_func=views.retry_outgoing_mail, methods=["POST"])
@@ -33,4 +37,6 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.after_request(sessions.record_last_seen)
     app.cli.add_command(accounts_cli)
-    app.jinja_env.globals.update(can_list_organisations=Organisation.can_list, can_list_people=User.can_list)
+    app.jinja_env.globals.update(can_list_organisations=Organisation.can_list, can_list_people=User.can_list,
+                                 can_search_audit=AuditEntry.can_search)
+    app.jinja_env.filters["audit_action"] = audit.describe

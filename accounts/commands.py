@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from accounts.models import User
 from accounts.sessions import end_sessions
+from core import audit
 from core.extensions import db
 
 accounts_cli = click.Group("accounts", help="Manage accounts from the command line.")
@@ -29,5 +30,7 @@ def create_admin(email, name, password):
     user.set_password(password)
     if user.id is not None:
         end_sessions(user)
+    db.session.flush()
+    audit.record("user.create_admin", subject=user)
     db.session.commit()
     click.echo(f"{user.email} is an administrator.")

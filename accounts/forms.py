@@ -2,11 +2,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from accounts.models import Nation, Organisation, User
 from core.extensions import db
-from core.forms import Form, TimezoneField
+from core.forms import DateField, Form, TimezoneField
 
 
 def _is_email(address: str) -> bool:
@@ -51,6 +51,9 @@ class SignInForm(Form):
     submit = SubmitField("Sign in")
 
     user: User | None = None
+    #: after a refused address and password: why (for the audit log, never for the page), and the account named
+    refusal: str = ""
+    account: User | None = None
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -59,9 +62,15 @@ class SignInForm(Form):
         if user is None:
             # Spend the same time as a real check, so timing does not reveal which addresses exist.
             check_password_hash(_UNUSED_HASH, self.password.data)
-        if user is None or not user.is_active or not user.check_password(self.password.data):
+            self.refusal = "unknown address"
+        elif not user.check_password(self.password.data):
+            self.refusal = "wrong password"
+        elif not user.is_active:
+            self.refusal = "account deactivated"
+        if self.refusal:
             # The same words whether or not the address has an account.
             self.password.errors.append("The e-mail address or password is not right.")
+            self.account = user
             return False
         self.user = user
         return True
@@ -170,3 +179,22 @@ class CreateMentorForm(Form):
         if User.find_by_email(field.data):
             raise ValidationError("An account with this address exists already.")
 
+
+
+class AuditSearchForm(Form):
+    """The administrators' search of the audit log (a GET form: a search can be bookmarked)."""
+
+    class Meta:
+        csrf = False
+
+    person = StringField("Person", validators=[Optional(), Length(max=254)],
+                         description="Part of a name or e-mail address: what they did and what concerned them.")
+    action = StringField("Action", validators=[Optional(), Length(max=64)],
+                         description="An action such as sign_in.failed, or its start (sign_in).")
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To (inclusive)", validators=[Optional()])
+    submit = SubmitField("Search")
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("Choose a date on or after the first one.")

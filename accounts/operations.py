@@ -76,7 +76,7 @@ def set_password(user: User, password: str) -> None:
     """A new password signs the account out everywhere (the old one may be what leaked)."""
     user.set_password(password)
     end_sessions(user)
-    audit.record(user, "user.set_password", user)
+    audit.record("password.set", actor=user, subject=user)
 
 
 # -- registration and organisations ---------------------------------------------
@@ -123,7 +123,7 @@ def register_leader(display_name: str, email: str, password: str, organisation_n
     user.set_password(password)
     db.session.add_all([organisation, user])
     db.session.flush()
-    audit.record(user, "organisation.register", organisation)
+    audit.record("organisation.register", actor=user, subject=user, detail={"organisation_id": organisation.id})
     admins = db.session.scalars(select(User).where(User.is_admin.is_(True), User.is_active_account.is_(True)))
     for admin in admins:
         queue_mail(admin.email, f"New organisation to approve: {organisation.name}",
@@ -136,7 +136,8 @@ def decide_organisation(organisation: Organisation, approve: bool, admin: User) 
     organisation.state = OrganisationState.APPROVED if approve else OrganisationState.REJECTED
     organisation.decided_at = utcnow()
     organisation.decided_by_id = admin.id
-    audit.record(admin, "organisation.approve" if approve else "organisation.reject", organisation)
+    audit.record("organisation.approve" if approve else "organisation.reject", actor=admin,
+                 detail={"organisation_id": organisation.id})
     for leader in organisation.members:
         if leader.is_leader:
             queue_mail(leader.email, f"{organisation.name}: {organisation.state.value.lower()}",
@@ -150,7 +151,7 @@ def create_mentor(display_name: str, email: str, admin: User) -> User:
     user.set_password(secrets.token_urlsafe(32))
     db.session.add(user)
     db.session.flush()
-    audit.record(admin, "user.create_mentor", user)
+    audit.record("user.create_mentor", actor=admin, subject=user)
     link = absolute_url("accounts.reset_password", token=password_token(user, "welcome"), welcome=1)
     queue_mail(user.email, "Your Casework Academy mentor account",
                render_template("accounts/email/mentor_welcome.txt", user=user, link=link))
@@ -167,13 +168,13 @@ def update_roles(user: User, values: dict[str, bool], admin: User) -> None:
     felt at once and leaves nothing signed in under the old rights (an administrator editing
     their own roles keeps the session they are using).
     """
-    changes = [f"{flag}={values[flag]}" for flag in ROLE_FLAGS if getattr(user, flag) != values[flag]]
+    changes = {flag: values[flag] for flag in ROLE_FLAGS if getattr(user, flag) != values[flag]}
     if any(getattr(user, flag) and not values[flag] for flag in ROLE_FLAGS):
         end_sessions(user, keep=admin.current_session if admin.id == user.id else None)
     for flag in ROLE_FLAGS:
         setattr(user, flag, values[flag])
     if changes:
-        audit.record(admin, "user.update_roles", user, ", ".join(changes))
+        audit.record("user.update_roles", actor=admin, subject=user, detail=changes)
 
 
 # -- invitations -----------------------------------------------------------------
@@ -212,7 +213,8 @@ def invite_members(organisation: Organisation, emails: list[str], leader: User) 
         invitation.created_at, invitation.revoked_at, invitation.accepted_at = utcnow(), None, None
         invitation.invited_by_id = leader.id
         db.session.flush()
-        audit.record(leader, "invitation.send", invitation, email)
+        audit.record("invitation.send", actor=leader, detail={"invitation_id": invitation.id,
+                                                              "organisation_id": organisation.id})
         link = absolute_url("accounts.accept_invitation", token=invitation_token(invitation))
         queue_mail(email, f"Join {organisation.name} on Casework Academy",
                    render_template("accounts/email/invitation.txt", organisation=organisation,
@@ -223,7 +225,8 @@ def invite_members(organisation: Organisation, emails: list[str], leader: User) 
 
 def revoke_invitation(invitation: Invitation, by: User) -> None:
     invitation.revoked_at = utcnow()
-    audit.record(by, "invitation.revoke", invitation)
+    audit.record("invitation.revoke", actor=by, detail={"invitation_id": invitation.id,
+                                                        "organisation_id": invitation.organisation_id})
 
 
 def accept_invitation(invitation: Invitation, user: User | None, display_name: str = "", password: str = "") -> User:
@@ -236,5 +239,6 @@ def accept_invitation(invitation: Invitation, user: User | None, display_name: s
     user.is_trainee = True
     invitation.accepted_at = utcnow()
     db.session.flush()
-    audit.record(user, "invitation.accept", invitation)
+    audit.record("invitation.accept", actor=user, subject=user, detail={"invitation_id": invitation.id,
+                                                                     "organisation_id": invitation.organisation_id})
     return user

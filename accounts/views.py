@@ -19,7 +19,7 @@ from accounts.forms import (
     UserRolesForm,
 )
 from accounts.models import Invitation, Nation, Organisation, OrganisationState, User
-from core import notices
+from core import audit, notices
 from core.db import paginate, utcnow
 from core.extensions import db, limiter, login_manager
 from core.forms import ActionForm
@@ -53,8 +53,12 @@ def sign_in():
     if form.validate_on_submit():
         sessions.sign_in(form.user, remember=form.remember.data)
         form.user.last_sign_in_at = utcnow()
+        audit.record("sign_in.succeeded", actor=form.user, subject=form.user)
         db.session.commit()
         return redirect(safe_redirect_target(request.args.get("next"), url_for("dashboards.dashboard")))
+    if form.refusal:
+        audit.record("sign_in.failed", subject=form.account, detail={"reason": form.refusal})
+        db.session.commit()
     return render_template("accounts/sign_in.html", form=form)
 
 
@@ -142,6 +146,7 @@ def edit_profile():
 def end_other_sessions():
     if ActionForm().validate_on_submit():
         ended = sessions.end_sessions(current_user, keep=current_user.current_session)
+        audit.record("sign_out.everywhere", actor=current_user, subject=current_user, detail={"ended": ended})
         db.session.commit()
         flash(f"Signed out of {ended} other device{'' if ended == 1 else 's'}." if ended
               else "You were not signed in anywhere else.", "success")
@@ -306,6 +311,9 @@ def edit_user(user_id: int):
         db.session.commit()
         flash(f"Saved {user.display_name}'s roles.", "success")
         return redirect(url_for("accounts.list_users"))
+    if request.method == "GET" and user.id != current_user.id:
+        audit.record("user.view", actor=current_user, subject=user)
+        db.session.commit()
     return render_template("accounts/edit_user.html", form=form, user=user)
 
 

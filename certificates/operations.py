@@ -116,7 +116,8 @@ def award_if_complete(user_id: int, module_ids, now: datetime | None = None) -> 
                                   expires_at=expiry(finished, run.course.certificate_valid_years))
         db.session.add(certificate)
         db.session.flush()
-        audit.record(None, "certificate.award", certificate, f"{run.name}; code {certificate.code}")
+        audit.record("certificate.award", subject=certificate.learner_id,
+                     detail={"certificate_id": certificate.id, "run_id": run.id, "code": certificate.code})
         _tell_learner(learner, certificate, f"Your certificate for {run.course.title} is ready to download.",
                       "certificates/email/awarded.txt")
         awarded.append(certificate)
@@ -136,7 +137,8 @@ def revoke(certificate: Certificate, by: User, reason: str, now: datetime | None
         raise CertificateRefusal("Give the reason for revoking the certificate.", status=400)
     certificate.revoked_at, certificate.revoked_by_id, certificate.revoke_reason = now or utcnow(), by.id, reason
     db.session.flush()
-    audit.record(by, "certificate.revoke", certificate, reason)
+    audit.record("certificate.revoke", actor=by, subject=certificate.learner_id,
+                 detail={"certificate_id": certificate.id, "code": certificate.code})
     _tell_learner(certificate.learner, certificate,
                   f"Your certificate for {certificate.run.course.title} has been revoked.",
                   "certificates/email/revoked.txt")
@@ -183,12 +185,12 @@ def reissue(certificate: Certificate, by: User, now: datetime | None = None) -> 
         raise CertificateRefusal("A revoked certificate cannot be reissued.")
     if not certificate.needs_reissue:
         raise CertificateRefusal("The certificate already shows your present name; there is nothing to reissue.")
-    previous = certificate.name
     certificate.name = certificate.learner.display_name
     certificate.version += 1
     certificate.reissued_at = now or utcnow()
     db.session.flush()
-    audit.record(by, "certificate.reissue", certificate, f"version {certificate.version}; was {previous}")
+    audit.record("certificate.reissue", actor=by, subject=certificate.learner_id,
+                 detail={"certificate_id": certificate.id, "version": certificate.version})
     return certificate
 
 

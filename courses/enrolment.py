@@ -52,7 +52,8 @@ def enrol(run_id: int, user: User, by: User) -> Enrolment:
         db.session.add(enrolment)
     enrolment.state, enrolment.state_changed_at, enrolment.enrolled_by_id = state, utcnow(), by.id
     db.session.flush()
-    audit.record(by, "enrolment.waitlist" if state is EnrolmentState.WAITLISTED else "enrolment.enrol", enrolment)
+    audit.record("enrolment.waitlist" if state is EnrolmentState.WAITLISTED else "enrolment.enrol", actor=by,
+                 subject=user, detail={"enrolment_id": enrolment.id, "run_id": run.id})
     if state is EnrolmentState.ENROLLED:
         _mail(enrolment, "enrolled", f"You are enrolled: {run.name}")
     else:
@@ -68,7 +69,8 @@ def withdraw(enrolment: Enrolment, by: User) -> Enrolment | None:
         return None
     freed_seat = enrolment.state is EnrolmentState.ENROLLED
     enrolment.state, enrolment.state_changed_at = EnrolmentState.WITHDRAWN, utcnow()
-    audit.record(by, "enrolment.withdraw", enrolment)
+    audit.record("enrolment.withdraw", actor=by, subject=enrolment.user_id,
+                 detail={"enrolment_id": enrolment.id, "run_id": enrolment.run_id})
     _mail(enrolment, "withdrawn", f"Withdrawn: {enrolment.run.name}")
     db.session.flush()
     promoted = fill_from_waitlist(enrolment.run) if freed_seat else []
@@ -86,7 +88,8 @@ def fill_from_waitlist(run: Run) -> list[Enrolment]:
     ).all()
     for enrolment in waiting:
         enrolment.state, enrolment.state_changed_at = EnrolmentState.ENROLLED, utcnow()
-        audit.record(None, "enrolment.promote", enrolment)
+        audit.record("enrolment.promote", subject=enrolment.user_id,
+                     detail={"enrolment_id": enrolment.id, "run_id": enrolment.run_id})
         _mail(enrolment, "promoted", f"A seat is yours: {run.name}")
     db.session.flush()
     return list(waiting)

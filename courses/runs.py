@@ -17,12 +17,12 @@ def save_run(run: Run | None, values: dict, mentor_ids: list[int], admin: User) 
         run.mentors = list(mentors)
         db.session.add(run)
         db.session.flush()
-        audit.record(admin, "run.create", run)
+        audit.record("run.create", actor=admin, detail={"run_id": run.id})
         return run
     lock_for_update(Run, run.id)
     for name, value in values.items():
         setattr(run, name, value)
     run.mentors = list(mentors)
     fill_from_waitlist(run)
-    audit.record(admin, "run.edit", run)
+    audit.record("run.edit", actor=admin, detail={"run_id": run.id})
     return run

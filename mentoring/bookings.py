@@ -133,7 +133,7 @@ def book(profile: MentorProfile, learner: User, by: User, start: datetime, lengt
         if existing is not None and existing.learner_id == learner.id:
             return existing
         raise SlotTaken(slots.nearest(free_slots(profile, learner.id, length), start, ALTERNATIVES))
-    audit.record(by, "booking.book", booking)
+    audit.record("booking.book", actor=by, subject=booking.learner_id, detail={"booking_id": booking.id})
     _notify(booking, "Mentoring session booked")
     return booking
 
@@ -181,7 +181,7 @@ def book_series(profile: MentorProfile, learner: User, by: User, first: datetime
             return _series_bookings(existing.id)
         raise SeriesConflict(series_conflicts(profile, learner.id, starts, length) or [(starts[0], [])])
     for booking in bookings:
-        audit.record(by, "booking.book_series", booking)
+        audit.record("booking.book_series", actor=by, subject=booking.learner_id, detail={"booking_id": booking.id})
     _notify_many(bookings, f"{len(bookings)} mentoring sessions booked", clock_change_note(bookings, profile.timezone))
     return bookings
 
@@ -229,7 +229,7 @@ def cancel(bookings: list[Booking], by: User, reason: str) -> None:
         booking.sequence += 1
     db.session.flush()
     for booking in bookings:
-        audit.record(by, "booking.cancel", booking, reason)
+        audit.record("booking.cancel", actor=by, subject=booking.learner_id, detail={"booking_id": booking.id})
     if len(bookings) == 1:
         _notify(bookings[0], "Mentoring session cancelled")
     else:
@@ -257,7 +257,8 @@ def reschedule(booking: Booking, by: User, start: datetime) -> None:
     if not _write(move):
         raise SlotTaken(slots.nearest(
             free_slots(profile, booking.learner_id, length, ignore_booking_id=booking.id), start, ALTERNATIVES))
-    audit.record(by, "booking.reschedule", booking, f"from {old_start.isoformat()} to {start.isoformat()}")
+    audit.record("booking.reschedule", actor=by, subject=booking.learner_id, detail={
+        "booking_id": booking.id, "from": old_start.isoformat(), "to": start.isoformat()})
     _notify(booking, "Mentoring session moved")
 
 
@@ -275,7 +276,7 @@ def save_notes(booking: Booking, by: User, attendance: Attendance | None, privat
     booking.attendance = attendance
     booking.private_note, booking.shared_note, booking.action_points = private_note, shared_note, action_points
     db.session.flush()
-    audit.record(by, "booking.notes", booking)
+    audit.record("booking.notes", actor=by, subject=booking.learner_id, detail={"booking_id": booking.id})
 
 
 def mail_both(booking: Booking, subject: str, headline: str, attachments=()) -> None:

@@ -124,7 +124,7 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, seed: int
     attempt.max_score = float(sum(answer.points for answer in attempt.answers))
     db.session.add(attempt)
     db.session.flush()
-    audit.record(user, "quiz.start", attempt)
+    audit.record("quiz.start", actor=user, subject=user, detail={"attempt_id": attempt.id})
     return attempt
 
 
@@ -181,7 +181,8 @@ def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
     _retotal(attempt)
     attempt.move_to(AttemptState.AWAITING_MARKING if attempt.score is None else AttemptState.GRADED)
     db.session.flush()
-    audit.record(attempt.user, "quiz.submit", attempt, f"grade {attempt.grade}")
+    audit.record("quiz.submit", actor=attempt.user_id, subject=attempt.user_id,
+                 detail={"attempt_id": attempt.id, "grade": attempt.grade})
     _award_if_passing(attempt)
     return attempt
 
@@ -211,7 +212,7 @@ def mark(row: AttemptAnswer, score: float, comment: str, by: User, now: datetime
     row.score, row.comment, row.marked_by_id, row.marked_at = score, comment, by.id, now or utcnow()
     attempt = row.attempt
     _retotal(attempt)
-    audit.record(by, "quiz.mark", row, f"score {score}")
+    audit.record("quiz.mark", actor=by, subject=attempt.user_id, detail={"answer_id": row.id, "score": score})
     if attempt.score is not None:
         attempt.move_to(AttemptState.MARKED)
         queue_mail(attempt.user.email, f"Your quiz has been marked: {attempt.quiz.title}",
@@ -240,7 +241,8 @@ def grant_adjustment(quiz: Quiz, trainee: User, extra_minutes: int, extra_attemp
         current = lock_for_update(Attempt, current.id)
         current.deadline_at = deadline(current.started_at, quiz.time_limit_minutes, extra_minutes)
     db.session.flush()
-    audit.record(by, "quiz.adjust", adjustment, f"+{extra_minutes} min, +{extra_attempts} attempts")
+    audit.record("quiz.adjust", actor=by, subject=trainee, detail={
+        "quiz_id": quiz.id, "extra_minutes": extra_minutes, "extra_attempts": extra_attempts})
     return adjustment
 
 
@@ -270,5 +272,5 @@ def regrade_question(question: Question, by: User, now: datetime | None = None) 
         _retotal(row.attempt)
         changed += 1
     db.session.flush()
-    audit.record(by, "quiz.regrade", question, f"{changed} scores changed")
+    audit.record("quiz.regrade", actor=by, detail={"question_id": question.id, "changed": changed})
     return changed

@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from core import audit
 from core.db import paginate
 from core.errors import back_on_refusal
 from core.extensions import db
@@ -151,6 +152,9 @@ def download_evidence(sign_off_id: int, number: int):
                                                              SignOffVersion.number == number))
     if version is None or version.file_key is None or not path_of(version.file_key).is_file():
         abort(404)
+    audit.record("evidence.download", actor=current_user, subject=sign_off.learner_id,
+                 detail={"sign_off_id": sign_off.id, "version": number})
+    db.session.commit()
     response = send_file(path_of(version.file_key), mimetype=version.file_type, as_attachment=True,
                          download_name=version.file_name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

@@ -154,7 +154,8 @@ def _record(sign_off: SignOff, actor: User, action: SignOffAction, now: datetime
                          comment=comment, criteria_comments=criteria_comments or [], at=now)
     db.session.add(event)
     db.session.flush()
-    audit.record(actor, f"sign_off.{action.name.lower()}", sign_off, f"version {version}")
+    audit.record(f"sign_off.{action.name.lower()}", actor=actor, subject=sign_off.learner_id,
+                 detail={"sign_off_id": sign_off.id, "version": version})
     _tell_everyone(sign_off, actor, action, comment)
 
 

@@ -101,6 +101,9 @@ RULES = {
     ("accounts.edit_profile", "GET"): ("/profile", SIGNED_IN),
     ("accounts.edit_profile", "POST"): ("/profile", SIGNED_IN),
     ("accounts.end_other_sessions", "POST"): ("/profile/sessions/end-others", SIGNED_IN),
+    # The audit log: administrators search it; everybody reads their own entries.
+    ("accounts.show_security_activity", "GET"): ("/profile/security", SIGNED_IN),
+    ("accounts.list_audit_entries", "GET"): ("/admin/audit", ADMIN),
     ("accounts.show_organisation", "GET"): ("/organisations/{organisation}", {"leader", "admin"}),
     ("accounts.invite_members", "POST"): ("/organisations/{organisation}/invitations", {"leader", "admin"}),
     ("accounts.revoke_invitation", "POST"): ("/invitations/{invitation}/revoke", {"leader", "admin"}),

@@ -3,7 +3,7 @@ import re
 from sqlalchemy import select
 
 from accounts.models import Invitation, OrganisationState, User
-from core.audit import AuditEvent
+from core.audit import AuditEntry
 
 
 def _link(message) -> str:
@@ -22,7 +22,7 @@ def test_admin_approves_a_pending_organisation_and_the_leader_is_told(client, db
     db.session.refresh(organisation)
     assert organisation.state is OrganisationState.APPROVED and organisation.decided_by_id == admin.id
     assert "approved" in outbox(leader.email)[0]["Subject"]
-    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.actor_id == admin.id)) == "organisation.approve"
+    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.actor_id == admin.id)) == "organisation.approve"
     # A decided organisation cannot be decided again.
     assert client.post(f"/admin/organisations/{organisation.id}/decide", data={"decision": "reject"}).status_code == 403
 
@@ -170,8 +170,9 @@ def test_admin_changes_roles_and_deactivates_an_account(client, db, login_as, ma
     assert response.status_code == 302
     db.session.refresh(trainee)
     assert trainee.is_leader and trainee.is_mentor and not trainee.is_active_account
-    assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "user.update_roles")).startswith(
-        "is_mentor=True, is_leader=True, is_active_account=False")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.update_roles"))
+    assert entry.detail == {"is_mentor": True, "is_leader": True, "is_active_account": False}
+    assert (entry.actor_id, entry.subject_id) == (admin.id, trainee.id)
     client.post("/sign-out")
     refused = client.post("/sign-in", data={"email": trainee.email, "password": TEST_PASSWORD})
     assert "not right" in refused.get_data(as_text=True)

@@ -1,7 +1,7 @@
 """Concurrent starts and submits through real HTTP (threads against the live server); run on PostgreSQL too."""
 from concurrent.futures import ThreadPoolExecutor
 
-from core.audit import AuditEvent
+from core.audit import AuditEntry
 from core.extensions import db
 from modules.models import Attempt, AttemptState
 from tests.modules.quiz_helpers import released_trainee
@@ -45,4 +45,4 @@ def test_concurrent_submits_leave_one_graded_attempt(live_server, http_session_f
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 1
     assert db.session.get(Attempt, attempt.id).state in (AttemptState.GRADED, AttemptState.AWAITING_MARKING)
-    assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "quiz.submit")) == 1
+    assert db.session.scalar(db.select(db.func.count(AuditEntry.id)).where(AuditEntry.action == "quiz.submit")) == 1

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.audit import AuditEvent
+from core.audit import AuditEntry
 from core.db import utcnow
 from core.extensions import db
 from curriculum.models import Module, Question, Quiz
@@ -114,7 +114,7 @@ def test_a_second_submit_returns_the_same_graded_attempt(client, trainee, config
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/attempts/{attempt.id}/review")
     db.session.refresh(attempt)
     assert attempt.grade == grade and attempt.state is AttemptState.GRADED
-    assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "quiz.submit")) == 1
+    assert db.session.scalar(db.select(db.func.count(AuditEntry.id)).where(AuditEntry.action == "quiz.submit")) == 1
     # Answers posted to a submitted attempt change nothing.
     client.post(f"/attempts/{attempt.id}?page=1", data=page_form(attempt, 1, right=False))
     db.session.refresh(attempt)

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from core.audit import AuditEntry
 from core.extensions import db
 from core.notices import Notice
 from modules import evidence
@@ -128,6 +129,9 @@ def test_request_return_resubmit_sign_off_and_revoke(client, login_as, cycle, ou
     assert b"fresh evidence and non-disclosure" in detail.data and b"Quiz results" in detail.data
     assert b"Passed" in detail.data and b"my answer.pdf" in detail.data
     assert client.get(f"/sign-offs/{sign_off.id}/versions/1/file").data.startswith(b"%PDF")
+    downloaded = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "evidence.download")).one()
+    assert (downloaded.actor_id, downloaded.subject_id, downloaded.detail) == (
+        mentor.id, trainee.id, {"sign_off_id": sign_off.id, "version": 1})
 
     blank = post_decision(client, sign_off, "return", comment="  ")
     assert blank.status_code == 400 and b"Say what the trainee should change." in blank.data
