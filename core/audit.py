@@ -55,6 +55,13 @@ ACTIONS = {
     "booking.cancel": "Mentoring session cancelled",
     "booking.reschedule": "Mentoring session moved",
     "booking.notes": "Session notes saved",
+    "event.create": "Event created",
+    "event.edit": "Event changed",
+    "event.publish": "Event published",
+    "event.unpublish": "Event unpublished",
+    "event.session": "Event session saved",
+    "event.session_delete": "Event session deleted",
+    "speaker.save": "Speaker saved",
 }
 
 

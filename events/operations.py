@@ -14,12 +14,12 @@ def save_event(event: Event | None, values: dict, by: User) -> Event:
         event = Event(**values)
         db.session.add(event)
         db.session.flush()
-        audit.record(by, "event.create", event, event.title)
+        audit.record("event.create", actor=by, detail={"event_id": event.id})
         return event
     for name, value in values.items():
         setattr(event, name, value)
     db.session.flush()
-    audit.record(by, "event.edit", event, event.title)
+    audit.record("event.edit", actor=by, detail={"event_id": event.id})
     return event
 
 
@@ -29,7 +29,7 @@ def set_published(event: Event, published: bool, by: User) -> None:
         return
     event.is_published = published
     db.session.flush()
-    audit.record(by, "event.publish" if published else "event.unpublish", event)
+    audit.record("event.publish" if published else "event.unpublish", actor=by, detail={"event_id": event.id})
 
 
 def save_session(event: Event, session: EventSession | None, values: dict, speaker_ids, module_ids,
@@ -43,12 +43,12 @@ def save_session(event: Event, session: EventSession | None, values: dict, speak
     session.speakers = list(db.session.scalars(select(Speaker).where(Speaker.id.in_(list(speaker_ids)))))
     session.modules = list(db.session.scalars(select(Module).where(Module.id.in_(list(module_ids)))))
     db.session.flush()
-    audit.record(by, "event.session", event, f"{session.title} ({session.id})")
+    audit.record("event.session", actor=by, detail={"event_id": event.id, "session_id": session.id})
     return session
 
 
 def delete_session(session: EventSession, by: User) -> None:
-    audit.record(by, "event.session_delete", session.event, f"{session.title} ({session.id})")
+    audit.record("event.session_delete", actor=by, detail={"event_id": session.event_id, "session_id": session.id})
     db.session.delete(session)
     db.session.flush()
 
@@ -60,7 +60,7 @@ def save_speaker(speaker: Speaker | None, values: dict, by: User) -> Speaker:
     for name, value in values.items():
         setattr(speaker, name, value)
     db.session.flush()
-    audit.record(by, "speaker.save", speaker, speaker.name)
+    audit.record("speaker.save", actor=by, detail={"speaker_id": speaker.id})
     return speaker
 
 

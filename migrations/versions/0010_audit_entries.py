@@ -5,8 +5,8 @@ Replaces `audit_events` (an actor, an object named "<table>:<id>", a line of tex
 is deleted), the detail is JSON and the client's address is kept. Existing events are copied
 across with their object and text in the detail.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 05:50:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
