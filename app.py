@@ -13,6 +13,7 @@ import demo
 import events
 import mentoring
 import modules
+import plans
 import privacy
 import team
 from core import mail, notices, timezones, web
@@ -22,7 +23,7 @@ from core.markdown import render_markdown
 from core.retry import Application
 
 #: each package registers its blueprint, commands and signal receivers; lowest layer first
-PACKAGES = (accounts, courses, mentoring, modules, certificates, events, team, privacy, dashboards, demo)
+PACKAGES = (accounts, courses, mentoring, modules, certificates, events, plans, team, privacy, dashboards, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

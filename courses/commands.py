@@ -32,7 +32,8 @@ def check_content(path):
     curriculum, problems = read_curriculum(_content_root(path))
     if problems:
         _report(problems)
-    click.echo(f"OK: {len(curriculum.modules)} modules, {len(curriculum.courses)} courses.")
+    parts = "".join(f", {part.label}" for part in curriculum.parts)
+    click.echo(f"OK: {len(curriculum.modules)} modules, {len(curriculum.courses)} courses{parts}.")
 
 
 @content_cli.command("load")

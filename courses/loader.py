@@ -4,9 +4,11 @@
 as `path:line: message`; `apply_curriculum()` writes a valid tree to the
 database (flush only: the command commits once).
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from blinker import Namespace
 from sqlalchemy import select
 
 from core.extensions import db
@@ -23,6 +25,27 @@ COURSE_KEYS = {"slug", "title", "format", "summary", "audience", "modules", "wee
 class Curriculum:
     modules: list[dict] = field(default_factory=list)
     courses: list[dict] = field(default_factory=list)
+    #: files beside the curriculum that higher layers own, read through `content_parts`
+    parts: list["ContentPart"] = field(default_factory=list)
+
+
+@dataclass
+class ContentPart:
+    """A file beside the curriculum owned by a higher layer (the needs assessment, say): read, checked, applied."""
+
+    #: what `content check` reports when it is valid ("assessment: 15 questions")
+    label: str
+    problems: list[Problem]
+    #: makes the database match the file; flushes, never commits
+    apply: Callable[[ChangeSummary], None]
+
+
+_signals = Namespace()
+
+#: sent while reading the content tree, with root (the folder) and curriculum (the parsed Curriculum);
+#: each receiver returns a ContentPart, or None when its file is absent, so `flask content` checks and
+#: loads files owned by layers above this one without importing them
+content_parts = _signals.signal("content-parts")
 
 
 class CourseReader(ContentReader):
@@ -113,7 +136,8 @@ def read_curriculum(root: Path) -> tuple[Curriculum, list[Problem]]:
     reader = CourseReader(root)
     folders = {path.name for path in modules_dir.iterdir() if path.is_dir()}
     curriculum.courses = reader.read_courses(root / "courses.yaml", folders)
-    return curriculum, problems + reader.problems
+    curriculum.parts = [part for _receiver, part in content_parts.send(root, curriculum=curriculum) if part]
+    return curriculum, problems + reader.problems + [p for part in curriculum.parts for p in part.problems]
 
 
 def apply_curriculum(curriculum: Curriculum) -> ChangeSummary:
@@ -121,6 +145,9 @@ def apply_curriculum(curriculum: Curriculum) -> ChangeSummary:
     summary = ChangeSummary()
     modules = apply_modules(curriculum.modules, summary)
     _apply_courses(curriculum.courses, modules, summary)
+    db.session.flush()
+    for part in curriculum.parts:
+        part.apply(summary)
     db.session.flush()
     return summary
 

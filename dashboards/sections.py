@@ -13,6 +13,8 @@ from dashboards.mentoring import section as mentoring_section
 from modules.attempts import standings_by_module
 from modules.completion import can_request_sign_off, gather, is_run_complete, module_state
 from modules.progress import combined, lesson_progress, next_unread, read_lesson_ids
+from plans.access import can_assess
+from plans.assessments import all_questions, assessments_of, confidence_change
 
 LIST_LIMIT = 10
 
@@ -87,6 +89,18 @@ def admin_section() -> dict:
             "user_count": db.session.scalar(select(func.count(User.id)))}
 
 
+def plans_section(user: User) -> dict | None:
+    """The person's needs assessments: confidence per topic, first and latest (None when they can take none)."""
+    assessments = assessments_of(user.id)
+    # Without an assessment of their own only a leader may take one (a trainee's is set up by their leader).
+    if not assessments and not (user.is_leader and can_assess(user, user)):
+        return None
+    topics = [question for question in all_questions().values() if question.is_topic] if assessments else []
+    first, latest = (assessments[0], assessments[-1]) if assessments else (None, None)
+    return {"first": first, "latest": latest, "count": len(assessments),
+            "change": confidence_change(topics, first, latest)}
+
+
 def build(user: User) -> dict:
     return {
         "learner": learner_section(user) if user.is_learner else None,
@@ -94,4 +108,5 @@ def build(user: User) -> dict:
         "mentor": mentor_section(user) if user.is_mentor else None,
         "admin": admin_section() if user.is_admin else None,
         "mentoring": mentoring_section(user),
+        "plans": plans_section(user),
     }

@@ -18,13 +18,14 @@ import core.personal_data
 import courses.personal_data
 import mentoring.personal_data
 import modules.personal_data
+import plans.personal_data
 from core.db import utcnow
 from core.extensions import db
 from privacy.models import NotesRequest, NotesRequestState
 
 #: the areas holding personal data, in the order the export lists them
 AREAS = (accounts.personal_data, courses.personal_data, modules.personal_data, mentoring.personal_data,
-         certificates.personal_data, core.personal_data)
+         certificates.personal_data, plans.personal_data, core.personal_data)
 
 
 def latest_notes_request(user) -> NotesRequest | None:

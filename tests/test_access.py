@@ -19,6 +19,7 @@ from tests.conftest import new_enrolment, new_organisation, new_run, new_user
 from tests.events.helpers import add_event_world
 from tests.mentoring.helpers import add_world, first_free
 from tests.modules.signoff_helpers import add_sign_off_world
+from tests.plans.helpers import ANSWERS, add_plans_world
 from tests.privacy.helpers import add_world as add_privacy_world
 
 # "other_mentor" mentors a different run: they share the mentor's role but none of the trainee's runs.
@@ -163,6 +164,11 @@ RULES = {
     ("events.create_speaker", "POST"): ("/admin/speakers/new", ADMIN),
     ("events.edit_speaker", "GET"): ("/admin/speakers/{speaker}/edit", ADMIN),
     ("events.edit_speaker", "POST"): ("/admin/speakers/{speaker}/edit", ADMIN),
+    # -- plans: a leader's own assessments and plan; their project's leaders and their mentors read them
+    ("plans.take_assessment", "GET"): ("/plans/people/{leader_id}/assessment", {"leader"}),
+    ("plans.take_assessment", "POST"): ("/plans/people/{leader_id}/assessment", {"leader"}),
+    ("plans.list_assessments", "GET"): ("/plans/people/{leader_id}/assessments", {"leader", "mentor"}),
+    ("plans.show_assessment", "GET"): ("/plans/assessments/{assessment}", {"leader", "mentor"}),
 }
 
 _EVENT = {"title": "Evidence day", "kind": "workshop", "timezone": "Europe/London", "first_day": "{event_day}",
@@ -195,6 +201,7 @@ FORMS = {
     ("events.edit_session", "POST"): _SESSION,
     ("events.create_speaker", "POST"): {"name": "Prof. Jo Reid"},
     ("events.edit_speaker", "POST"): {"name": "Prof. Jo Reid"},
+    ("plans.take_assessment", "POST"): ANSWERS,
 }
 
 
@@ -243,6 +250,7 @@ def world(app, module_transaction, fixture_curriculum):
     ids |= tokens | add_world(people)
     ids |= add_privacy_world(people)
     ids |= add_event_world(people)
+    ids |= add_plans_world(people)
     page = attempt.answers[(attempt.last_page - 1) * QUESTIONS_PER_PAGE:attempt.last_page * QUESTIONS_PER_PAGE]
     ids["shown"] = ",".join(str(row.id) for row in page)
     ids["free_start"] = first_free(profile_of(people["mentor"].id), people["trainee"]).isoformat()

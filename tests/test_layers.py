@@ -6,8 +6,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-PACKAGES = ["core", "accounts", "curriculum", "courses", "mentoring", "modules", "certificates", "events", "team",
-            "privacy", "dashboards", "demo"]
+PACKAGES = ["core", "accounts", "curriculum", "courses", "mentoring", "modules", "certificates", "events", "plans",
+            "team", "privacy", "dashboards", "demo"]
 
 
 def _lint(folder: Path) -> subprocess.CompletedProcess:
