@@ -57,7 +57,7 @@ def save_assessment(person: User, by: User, answers: dict, ratings: dict, reques
         if existing is None:
             raise
         return existing
-    audit.record(by, "assessment.save", assessment)
+    audit.record("assessment.save", actor=by, subject=person, detail={"assessment_id": assessment.id})
     return assessment
 
 
