@@ -60,7 +60,8 @@ def pages(ids: dict, attempt_id: int) -> list[tuple[str, str, str]]:
         ("leader's dashboard", "leader", "/dashboard"),
         ("team matrix, 300 members", "large_leader", f"/organisations/{ids['large_organisation']}/matrix"),
         ("team matrix CSV", "large_leader", f"/organisations/{ids['large_organisation']}/matrix.csv"),
-        ("item analysis", "admin", f"/admin/quizzes/{quiz}/analysis"),
+        ("item analysis, first attempts", "admin", f"/admin/quizzes/{quiz}/analysis"),
+        ("item analysis, all attempts", "admin", f"/admin/quizzes/{quiz}/analysis?attempts=all"),
     ]
 
 
@@ -156,7 +157,7 @@ def main():
     try:
         print(f"scale {ids['scale']}, {arguments.workers} gunicorn workers, {arguments.connections} connections, "
               f"{arguments.seconds} s per run, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
-        print(f"{'page':<28} {'SQL':>4} {'req/s':>7} {'bare':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} "
+        print(f"{'page':<32} {'SQL':>4} {'req/s':>7} {'bare':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} "
               f"{'p99 ms':>7} {'load':>5}")
         for name, role, path in pages(ids, attempt_id):
             if arguments.only not in name:
@@ -176,7 +177,7 @@ def main():
                    "ratio": page["rps"] / bare["rps"], "p50": page["p50"] / 1000, "p95": page["p95"] / 1000,
                    "p99": page["p99"] / 1000, "load": load}
             results.append(row)
-            print(f"{name:<28} {statements:>4} {row['rps']:>7.1f} {row['bare_rps']:>7.1f} {row['ratio']:>6.2f} "
+            print(f"{name:<32} {statements:>4} {row['rps']:>7.1f} {row['bare_rps']:>7.1f} {row['ratio']:>6.2f} "
                   f"{row['p50']:>7.0f} {row['p95']:>7.0f} {row['p99']:>7.0f} {load:>5.1f}", flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
