@@ -1,6 +1,7 @@
 """Configuration from the environment, with zero-set-up defaults for development."""
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 
@@ -41,6 +42,13 @@ def _flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dates(text: str) -> frozenset[date]:
+    try:
+        return frozenset(date.fromisoformat(part.strip()) for part in text.split(",") if part.strip())
+    except ValueError as error:
+        raise ConfigError(f"MARKING_CLOSED_DATES: {error}; give dates as 2026-12-25,2026-12-28") from error
 
 
 def load_config(instance_path: Path) -> dict:
@@ -89,4 +97,8 @@ def load_config(instance_path: Path) -> dict:
         "PAGE_SIZE": 25,
         #: a module not reviewed for this many months shows readers a notice and is listed for administrators
         "CONTENT_REVIEW_MONTHS": int(os.environ.get("CONTENT_REVIEW_MONTHS", "12")),
+        #: mentors aim to mark written answers within this many working days (Monday to Friday) of submission
+        "MARKING_TURNAROUND_WORKING_DAYS": int(os.environ.get("MARKING_TURNAROUND_WORKING_DAYS", "5")),
+        #: days that are not working days besides weekends (bank holidays), as ISO dates separated by commas
+        "MARKING_CLOSED_DATES": _dates(os.environ.get("MARKING_CLOSED_DATES", "")),
     }

@@ -3,8 +3,8 @@
 For each question the database sums, over the finished attempts that drew
 it, the item score x, x², the rest of the attempt's score r (attempt score
 minus x), r² and x·r; everything else (facility, Moodle's discrimination
-index — the correlation of x with r —, Cronbach's alpha) follows from those
-sums here, in plain arithmetic.
+index — the correlation of x with r —, Cronbach's alpha where it is defined)
+follows from those sums here, in plain arithmetic.
 """
 import csv
 import io
@@ -20,6 +20,9 @@ from modules.models import FINISHED_STATES, Attempt, AttemptAnswer
 
 BINS = 10
 FACILITY_LOW, FACILITY_HIGH, DISCRIMINATION_LOW = 0.2, 0.95, 0.2
+#: below this many finished attempts (or answers to one question) the statistics are only provisional:
+#: with fewer, one attempt more can move a facility by several points and a correlation by far more
+MIN_ATTEMPTS = 30
 
 
 @dataclass
@@ -92,9 +95,21 @@ class Report:
     mean: float | None
     sd: float | None
     alpha: float | None
+    #: why alpha is None, for the page
+    alpha_note: str
     questions: list[QuestionStats]
     #: attempts per tenth of the grade range (0-10%, 10-20% ... 90-100%)
     histogram: list[int]
+
+    @property
+    def is_provisional(self) -> bool:
+        """Too few attempts for the figures to settle: each new attempt still moves them a lot."""
+        return self.attempts < MIN_ATTEMPTS
+
+    @property
+    def thinly_answered(self) -> int:
+        """Questions answered at least once but fewer than MIN_ATTEMPTS times (drawn ones, typically)."""
+        return sum(1 for stats in self.questions if 0 < stats.n < MIN_ATTEMPTS)
 
 
 def _sample_sd(n: int, total: float, squares: float) -> float | None:
@@ -150,26 +165,48 @@ def analyse(quiz: Quiz, first_only: bool = True) -> Report:
                 stats.chosen[option_id] = stats.chosen.get(option_id, 0) + count
 
     questions = list(by_question.values())
+    alpha = cronbach_alpha(n, sum_score, sum_score2, [(stats.n, stats.sum_x, stats.sum_x2) for stats in questions])
     return Report(attempts=n, mean=sum_grade / n if n else None, sd=_sample_sd(n, sum_grade, sum_grade2),
-                  alpha=_alpha(n, sum_score, sum_score2, questions), questions=questions, histogram=histogram)
+                  alpha=alpha.value, alpha_note=alpha.reason, questions=questions, histogram=histogram)
 
 
-def _alpha(n: int, sum_score: float, sum_score2: float, questions: list[QuestionStats]) -> float | None:
-    """Cronbach's alpha, k/(k-1) · (1 - Σ item variances / total variance).
+@dataclass(frozen=True)
+class Alpha:
+    """Cronbach's alpha, or None with the reason it is not defined for these attempts."""
 
-    With questions drawn from a bank, k is the number of questions per
-    attempt and each item's variance is weighted by the share of attempts
-    that drew it; when every attempt has every question this is the classic formula.
+    value: float | None
+    reason: str = ""
+
+
+def cronbach_alpha(n: int, sum_total: float, sum_total2: float,
+                   items: list[tuple[int, float, float]]) -> Alpha:
+    """Cronbach's alpha, k/(k-1) · (1 - Σ item variances / variance of the totals), over `n` attempts.
+
+    `items` holds each question's (answers, Σx, Σx²) over those attempts, and
+    `sum_total`, `sum_total2` the attempts' Σ total and Σ total². Alpha is
+    defined only when every attempt answered the same k questions: then the
+    total is the sum of the k items, its variance is at most k times the sum
+    of their variances, and alpha is at most 1. Attempts that drew different
+    questions from a bank (or answered a question no longer listed) do not
+    form such a matrix, so no alpha is given for them, with the reason.
     """
     if n < 2:
-        return None
-    drawn = sum(stats.n for stats in questions)
-    k = drawn / n
-    total_variance = sum_score2 / n - (sum_score / n) ** 2
-    if k <= 1 or total_variance <= 1e-12:
-        return None
-    item_variance = sum(stats.n / n * stats.variance for stats in questions)
-    return k / (k - 1) * (1 - item_variance / total_variance)
+        return Alpha(None, "Needs at least two finished attempts.")
+    answered = [(count, sum_x, sum_x2) for count, sum_x, sum_x2 in items if count]
+    listed_total = sum(sum_x for _, sum_x, _ in answered)
+    if (any(count != n for count, _, _ in answered)
+            or abs(listed_total - sum_total) > 1e-6 * max(1.0, abs(sum_total))):
+        return Alpha(None, "Not defined for these attempts: they did not all answer the same questions "
+                           "(questions drawn from the bank). Alpha needs every attempt to answer the same set.")
+    k = len(answered)
+    if k < 2:
+        return Alpha(None, "Needs at least two questions in every attempt.")
+    total_variance = sum_total2 / n - (sum_total / n) ** 2
+    if total_variance <= 1e-12:
+        return Alpha(None, "Not defined: every attempt scored the same total.")
+    item_variance = sum(sum_x2 / n - (sum_x / n) ** 2 for _, sum_x, sum_x2 in answered)
+    # Mathematically at most 1 (see above); min() only absorbs floating-point rounding.
+    return Alpha(min(1.0, k / (k - 1) * (1 - item_variance / total_variance)))
 
 
 def analysis_csv(report: Report) -> str:
@@ -183,7 +220,7 @@ def analysis_csv(report: Report) -> str:
             "; ".join(f"{text}: {count}" for text, count, _ in stats.options)])
     writer.writerow([])
     writer.writerow(["attempts", report.attempts, "mean %", _fixed(report.mean), "sd %", _fixed(report.sd),
-                     "alpha", _fixed(report.alpha)])
+                     "alpha", _fixed(report.alpha), report.alpha_note])
     return out.getvalue()
 
 

@@ -1,7 +1,8 @@
-"""Quiz rules as plain functions: drawing a paper, totalling an attempt, the quiz grade, passing."""
+"""Quiz rules as plain functions: drawing a paper, totalling an attempt, the quiz grade, passing, marking due."""
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from curriculum.models import Grading
 from curriculum.question_types import QUESTION_TYPES
@@ -82,3 +83,20 @@ def deadline(started_at: datetime, time_limit_minutes: int | None, extra_minutes
     if not time_limit_minutes:
         return None
     return started_at + timedelta(minutes=time_limit_minutes + extra_minutes)
+
+
+def marking_due(submitted_at: datetime, working_days: int, zone: ZoneInfo,
+                closed: frozenset[date] = frozenset()) -> date:
+    """The day by whose end a mentor is expected to have marked written answers submitted at `submitted_at`.
+
+    That is the `working_days`-th working day (Monday to Friday, not a `closed` day) after the day of
+    submission, counted in the trainee's zone `zone`: submitted on a Friday evening in London with a
+    five-day turnaround, marking is due by the end of the next Friday.
+    """
+    day = submitted_at.astimezone(zone).date()
+    left = working_days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in closed:
+            left -= 1
+    return day

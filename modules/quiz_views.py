@@ -1,7 +1,8 @@
 """Quiz routes: the quiz page, taking an attempt, review, marking, adjustments, regrading and item analysis."""
 import math
+from zoneinfo import ZoneInfo
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -16,7 +17,7 @@ from courses.access import module_access
 from courses.models import CourseModule, Enrolment, EnrolmentState, Run
 from curriculum.models import Feedback, Question, Quiz, ShowAnswers
 from curriculum.question_types import QUESTION_TYPES, AnswerError
-from modules.analysis import analyse, analysis_csv, histogram
+from modules.analysis import MIN_ATTEMPTS, analyse, analysis_csv, histogram
 from modules.attempts import (
     close_if_overdue,
     grant_adjustment,
@@ -29,6 +30,7 @@ from modules.attempts import (
     submit,
 )
 from modules.forms import AdjustmentForm, MarkForm
+from modules.grading import marking_due
 from modules.models import Attempt, AttemptAnswer, AttemptState, QuizAdjustment, Regrade, oversees
 from modules.views import module_or_404
 
@@ -178,6 +180,18 @@ def _run_closed_for(user_id: int, module_id: int) -> bool:
     return last_end is not None and last_end <= utcnow()
 
 
+def _marking_expected(attempt: Attempt) -> dict | None:
+    """When written answers waiting for a mentor should be marked, by the turnaround rule, in the trainee's zone."""
+    if attempt.state is not AttemptState.AWAITING_MARKING:
+        return None
+    zone = ZoneInfo(attempt.user.timezone or current_app.config["TIMEZONE"])
+    days = current_app.config["MARKING_TURNAROUND_WORKING_DAYS"]
+    closed = current_app.config["MARKING_CLOSED_DATES"]
+    due = marking_due(attempt.submitted_at, days, zone, closed)
+    return {"due": due, "working_days": days, "zone": zone.key, "skips_holidays": bool(closed),
+            "is_late": utcnow().astimezone(zone).date() > due}
+
+
 def review_attempt(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     require(attempt.can_view(current_user))
@@ -194,6 +208,7 @@ def review_attempt(attempt_id: int):
                            show_feedback=show_feedback, show_answers=show_answers,
                            answers_after_pass=answers_after_pass, types=QUESTION_TYPES,
                            is_staff=is_staff, can_mark=[row for row in attempt.answers if row.can_mark(current_user)],
+                           marking=_marking_expected(attempt),
                            can_adjust=QuizAdjustment.can_grant(current_user, attempt.user_id, quiz))
 
 
@@ -269,7 +284,7 @@ def show_analysis(quiz_id: int):
     scope = _scope()
     report = analyse(quiz, first_only=scope == "first")
     return render_template("modules/quiz/show_analysis.html", quiz=quiz, report=report, scope=scope,
-                           chart=histogram(report.histogram))
+                           chart=histogram(report.histogram), min_attempts=MIN_ATTEMPTS)
 
 
 def export_analysis(quiz_id: int):

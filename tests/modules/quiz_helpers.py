@@ -45,3 +45,26 @@ def awaiting_marking(trainee) -> tuple[Attempt, object]:
     submit(attempt)
     db.session.commit()
     return attempt, written
+
+
+def sit_papers(papers: list[dict[int, float]]) -> tuple[Quiz, list[Question]]:
+    """Graded first attempts at the fixture quiz, one per paper ({index among its automatically graded
+    questions: score of 0 to 1}), each by a new trainee; for item analysis."""
+    from core.db import utcnow
+    from modules.models import AttemptAnswer, AttemptState
+    from tests.conftest import new_user
+
+    quiz = fixture_quiz()
+    questions = db.session.scalars(db.select(Question).where(Question.quiz_id == quiz.id, Question.type != "written")
+                                   .order_by(Question.id)).all()
+    for paper in papers:
+        scores = {questions[index]: score for index, score in paper.items()}
+        total = sum(scores.values())
+        attempt = Attempt(quiz_id=quiz.id, user_id=new_user("trainee").id, number=1, seed=1,
+                          state=AttemptState.GRADED, submitted_at=utcnow(), score=total,
+                          max_score=len(scores), grade=100 * total / len(scores))
+        attempt.answers = [AttemptAnswer(question_id=question.id, position=position, answer="x", score=score,
+                                         points=1) for position, (question, score) in enumerate(scores.items())]
+        db.session.add(attempt)
+    db.session.commit()
+    return quiz, questions
