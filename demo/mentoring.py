@@ -11,6 +11,7 @@ from core.timezones import local_to_utc
 from curriculum.models import Module
 from mentoring.bookings import set_times
 from mentoring.models import Attendance, AvailabilityWindow, Booking, MentorProfile
+from mentoring.places import PlaceKind
 
 WEEKLY_HOURS = [(0, time(9), time(12)), (1, time(14), time(17)), (2, time(9), time(12)), (3, time(10), time(16)),
                 (4, time(13), time(16))]
@@ -33,6 +34,7 @@ def load_mentoring_demo(people: dict[str, User], module: Module) -> None:
         return
     profile = MentorProfile.with_defaults(mentor)
     profile.session_lengths = [30, 60, 90]
+    profile.place_kind, profile.place_value = PlaceKind.VIDEO, "https://meet.jit.si/casework-academy-mentoring"
     profile.windows = [AvailabilityWindow(weekday=d, start_time=a, end_time=b) for d, a, b in WEEKLY_HOURS]
     db.session.add(profile)
     zone = profile.timezone
@@ -50,7 +52,8 @@ def load_mentoring_demo(people: dict[str, User], module: Module) -> None:
     for email, day, clock, minutes, topic, shared, actions in sessions:
         booking = Booking(mentor_id=mentor.id, learner_id=people[email].id, booked_by_id=people[email].id,
                           topic=topic, agenda="", module_id=module.id, shared_note=shared, action_points=actions,
-                          attendance=Attendance.ATTENDED if shared else None)
+                          attendance=Attendance.ATTENDED if shared else None,
+                          place_kind=profile.place_kind, place_value=profile.place_value)
         set_times(booking, local_to_utc(day, clock, zone), timedelta(minutes=minutes), profile.buffer_minutes)
         db.session.add(booking)
     db.session.flush()

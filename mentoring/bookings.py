@@ -28,6 +28,7 @@ from core.mail import queue_mail
 from core.urls import absolute_url
 from mentoring import calendar, slots
 from mentoring.models import Attendance, Booking, BookingSeries, BookingState, MentorProfile
+from mentoring.places import PlaceKind
 
 REMINDER_BEFORE = timedelta(hours=24)
 ALTERNATIVES = 3
@@ -126,7 +127,8 @@ def book(profile: MentorProfile, learner: User, by: User, start: datetime, lengt
     if start not in free:
         raise SlotTaken(slots.nearest(free, start, ALTERNATIVES))
     booking = Booking(mentor_id=profile.mentor_id, learner_id=learner.id, booked_by_id=by.id, topic=topic,
-                      agenda=agenda, module_id=module_id, request_key=request_key)
+                      agenda=agenda, module_id=module_id, request_key=request_key, place_kind=profile.place_kind,
+                      place_value=profile.place_value)
     set_times(booking, start, length, profile.buffer_minutes)
     if not _write(lambda: db.session.add(booking)):
         existing = _existing(Booking, request_key)
@@ -172,7 +174,8 @@ def book_series(profile: MentorProfile, learner: User, by: User, first: datetime
     bookings = []
     for start in starts:
         booking = Booking(mentor_id=profile.mentor_id, learner_id=learner.id, booked_by_id=by.id, topic=topic,
-                          agenda=agenda, module_id=module_id, series=series)
+                          agenda=agenda, module_id=module_id, series=series, place_kind=profile.place_kind,
+                          place_value=profile.place_value)
         set_times(booking, start, length, profile.buffer_minutes)
         bookings.append(booking)
     if not _write(lambda: db.session.add_all([series, *bookings])):
@@ -260,6 +263,23 @@ def reschedule(booking: Booking, by: User, start: datetime) -> None:
     audit.record("booking.reschedule", actor=by, subject=booking.learner_id, detail={
         "booking_id": booking.id, "from": old_start.isoformat(), "to": start.isoformat()})
     _notify(booking, "Mentoring session moved")
+
+
+def change_place(booking: Booking, by: User, kind: PlaceKind, value: str) -> bool:
+    """Set where one session happens; both people get an updated invitation (SEQUENCE rises).
+
+    `value` must have passed `places.check`. Returns False, sending nothing,
+    when the place is what it was already (a resubmitted form).
+    """
+    if booking.place_kind is kind and booking.place_value == value:
+        return False
+    old = str(booking.place) if booking.place else "none"
+    booking.place_kind, booking.place_value = kind, value
+    booking.sequence += 1
+    db.session.flush()
+    audit.record(by, "booking.change_place", booking, f"from {old} to {booking.place}")
+    _notify(booking, "Meeting place changed")
+    return True
 
 
 def module_notes(learner_id: int, module_id: int, limit: int = 10) -> list[Booking]:

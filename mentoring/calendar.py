@@ -4,13 +4,20 @@ Invitations come from the platform as ORGANIZER, with the mentor (chair) and
 the learner as attendees, so both calendars accept the later updates and
 cancellations. Times are written in UTC. A booking keeps one UID for its
 whole life; its SEQUENCE goes up on every change (see bookings.py).
+
+The meeting place is the LOCATION; a video link is also the event's URL and
+an RFC 7986 CONFERENCE (a phone number too, as a tel: URI), which calendars
+turn into a "Join" button. "Add to calendar" offers the same event as a
+single-event file and as Google Calendar and Outlook links.
 """
 from email.utils import parseaddr
+from urllib.parse import urlencode
 
 from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vText, vUri
 
 from core.db import utcnow
+from core.urls import absolute_url
 
 PRODID = "-//Casework Academy//Mentoring//EN"
 
@@ -39,8 +46,16 @@ def booking_event(booking) -> Event:
     event.add("dtstamp", utcnow())
     event.add("dtstart", booking.starts_at)
     event.add("dtend", booking.ends_at)
-    event.add("summary", f"Mentoring: {booking.topic}")
-    event.add("description", booking.agenda or "")
+    event.add("summary", summary(booking))
+    event.add("description", description(booking))
+    if place := booking.place:
+        event.add("location", place.location)
+        if place.is_video:
+            event.add("url", vUri(place.value))
+        if place.link:
+            feature = "VIDEO" if place.is_video else "PHONE"
+            event.add("conference", vUri(place.link),
+                      parameters={"value": "URI", "feature": feature, "label": place.kind.value})
     event.add("status", "CONFIRMED" if booking.is_confirmed else "CANCELLED")
     name, email = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
     event.add("organizer", _address(email, name or "Casework Academy"))
@@ -51,11 +66,56 @@ def booking_event(booking) -> Event:
     return event
 
 
+def summary(booking) -> str:
+    return f"Mentoring: {booking.topic}"
+
+
+def description(booking) -> str:
+    """The agenda, where to join, and the session's page (its notes, moving or cancelling it)."""
+    parts = [booking.agenda.strip()] if booking.agenda and booking.agenda.strip() else []
+    if place := booking.place:
+        parts.append(str(place))
+    parts.append("Session page: " + absolute_url("mentoring.show_booking", booking_id=booking.id))
+    return "\n\n".join(parts)
+
+
 def invitation(booking) -> bytes:
     """REQUEST for a new or changed session, CANCEL (with STATUS:CANCELLED) for a cancelled one."""
     calendar = _calendar("REQUEST" if booking.is_confirmed else "CANCEL")
     calendar.add_component(booking_event(booking))
     return calendar.to_ical()
+
+
+def single_event(booking) -> bytes:
+    """The session alone as a file to open in any calendar (PUBLISH: an entry, not an invitation to answer)."""
+    calendar = _calendar("PUBLISH")
+    calendar.add_component(booking_event(booking))
+    return calendar.to_ical()
+
+
+def _utc_stamp(moment) -> str:
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def google_link(booking) -> str:
+    """Google Calendar's "create event" page, filled in (times in UTC; Google shows them in the user's zone)."""
+    query = {"action": "TEMPLATE", "text": summary(booking),
+             "dates": f"{_utc_stamp(booking.starts_at)}/{_utc_stamp(booking.ends_at)}",
+             "details": description(booking)}
+    if booking.place:
+        query["location"] = booking.place.location
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_link(booking, host: str = "outlook.live.com") -> str:
+    """Outlook on the web's "new event" page, filled in: outlook.live.com for personal accounts,
+    outlook.office.com for work and school (Microsoft 365) accounts."""
+    query = {"path": "/calendar/action/compose", "rru": "addevent", "subject": summary(booking),
+             "startdt": booking.starts_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+             "enddt": booking.ends_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "body": description(booking)}
+    if booking.place:
+        query["location"] = booking.place.location
+    return f"https://{host}/calendar/0/action/compose?" + urlencode(query)
 
 
 def feed(bookings, runs) -> bytes:

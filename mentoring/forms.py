@@ -8,8 +8,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from core.extensions import db
 from core.forms import Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField
 from curriculum.models import Module
-from mentoring import slots
+from mentoring import places, slots
 from mentoring.models import Attendance
+from mentoring.places import Place, PlaceKind
 
 LENGTH_CHOICES = [(15, "15 minutes"), (30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1½ hours"),
                   (120, "2 hours")]
@@ -27,7 +28,33 @@ def parse_start(value: str | None) -> datetime | None:
     return start.astimezone(timezone.utc)
 
 
-class AvailabilityForm(Form):
+class PlaceForm(Form):
+    """Where sessions happen: how (video, phone, in person) and the link, number or room."""
+
+    place_type = SelectField("How you meet", choices=[(kind.name, kind.value) for kind in PlaceKind], default="",
+                             invalid_choice_message="Choose video call, phone call or in person.")
+    place_detail = StringField("Video link, phone number or room", validators=[Length(max=places.MAX_LENGTH)],
+                              description="A video link starting https://, a phone number with its area code, "
+                                          "or the room and building.")
+    submit = SubmitField("Save the meeting place")
+
+    #: the checked place, once validated (None when none is set)
+    place: Place | None = None
+
+    def validate_place_detail(self, field):
+        kind = PlaceKind.__members__.get(self.place_type.data or "")
+        if kind is None:
+            if field.data.strip():
+                raise ValidationError("Choose how you meet: video call, phone call or in person.")
+            self.place = None
+            return
+        try:
+            self.place = Place(kind, places.check(kind, field.data))
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+class AvailabilityForm(PlaceForm):
     timezone = TimezoneField("Your time zone", description="Your weekly hours and dates below are in this zone.")
     session_lengths = MultiCheckboxField("Session lengths you offer", choices=LENGTH_CHOICES)
     buffer_minutes = IntegerField("Buffer between sessions (minutes)", validators=[
@@ -52,6 +79,11 @@ class AvailabilityForm(Form):
     SETTINGS = ("timezone", "buffer_minutes", "notice_hours", "horizon_weeks", "cancel_cutoff_hours")
     parsed_windows: list[slots.Window] = []
     parsed_overrides: list[slots.Override] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place_type.label.text = "How you usually meet"
+        self.place_type.choices = [("", "Not set yet"), *self.place_type.choices]
 
     def validate_session_lengths(self, field):
         if not field.data:

@@ -13,6 +13,7 @@ from core.extensions import db
 from courses.access import mentor_ids_of
 from curriculum.models import Module
 from mentoring import slots
+from mentoring.places import Place, PlaceKind, place_of
 
 
 class MentorProfile(db.Model):
@@ -31,6 +32,9 @@ class MentorProfile(db.Model):
     horizon_weeks: Mapped[int] = mapped_column()
     #: trainees may cancel until this many hours before the start
     cancel_cutoff_hours: Mapped[int] = mapped_column()
+    #: where sessions happen unless a booking says otherwise; copied onto each booking when it is made
+    place_kind: Mapped[PlaceKind | None] = mapped_column(Enum(PlaceKind, native_enum=False, length=16))
+    place_value: Mapped[str] = mapped_column(String(500), default="")
 
     mentor: Mapped[User] = relationship()
     windows: Mapped[list["AvailabilityWindow"]] = relationship(
@@ -43,6 +47,10 @@ class MentorProfile(db.Model):
         """A new (unsaved) profile: 30 and 60 minutes, 15-minute buffer, 24 hours' notice, 8 weeks ahead."""
         return cls(mentor_id=mentor.id, mentor=mentor, timezone=mentor.timezone, session_lengths=[30, 60],
                    buffer_minutes=15, notice_hours=24, horizon_weeks=8, cancel_cutoff_hours=12)
+
+    @property
+    def place(self) -> Place | None:
+        return place_of(self.place_kind, self.place_value)
 
     def rules(self, horizon: timedelta | None = None) -> slots.Rules:
         return slots.Rules(
@@ -158,6 +166,9 @@ class Booking(db.Model):
     blocked_until: Mapped[datetime] = mapped_column(UTCDateTime)
     topic: Mapped[str] = mapped_column(String(200))
     agenda: Mapped[str] = mapped_column(Text, default="")
+    #: where this session happens: the mentor's default when booked, changed per session by the mentor
+    place_kind: Mapped[PlaceKind | None] = mapped_column(Enum(PlaceKind, native_enum=False, length=16))
+    place_value: Mapped[str] = mapped_column(String(500), default="")
     #: iCalendar UID, the same for the booking's whole life; SEQUENCE goes up on every change
     uid: Mapped[str] = mapped_column(String(100), unique=True, default=_new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
@@ -186,6 +197,10 @@ class Booking(db.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.state is BookingState.CONFIRMED
+
+    @property
+    def place(self) -> Place | None:
+        return place_of(self.place_kind, self.place_value)
 
     @property
     def has_notes(self) -> bool:
@@ -221,6 +236,15 @@ class Booking(db.Model):
     def can_reschedule(self, user, now: datetime | None = None) -> bool:
         """Moving a session is cancelling its old time: the same people, the same cut-off."""
         return self.can_cancel(user, now)
+
+    def can_change_place(self, user, now: datetime | None = None) -> bool:
+        """The mentor decides where a confirmed session happens, until it ends."""
+        return (self.is_confirmed and user.is_authenticated and user.id == self.mentor_id
+                and (now or utcnow()) < self.ends_at)
+
+    def can_add_to_calendar(self, user) -> bool:
+        """Either person downloads the session as a calendar file, or opens it in Google or Outlook."""
+        return self.is_participant(user)
 
 
 

@@ -14,7 +14,7 @@ from core.timezones import viewer_timezone
 from courses.models import Enrolment, EnrolmentState, Run, run_mentors
 from mentoring import bookings as ops
 from mentoring import calendar, slots
-from mentoring.forms import AvailabilityForm, BookingForm, CancelForm, NotesForm, RescheduleForm, parse_start
+from mentoring.forms import AvailabilityForm, BookingForm, CancelForm, NotesForm, PlaceForm, RescheduleForm, parse_start
 from mentoring.models import (
     Attendance,
     AvailabilityOverride,
@@ -134,8 +134,35 @@ def show_booking(booking_id: int):
     booking = _booking_or_404(booking_id)
     require(booking.can_view(current_user))
     later = ops.later_in_series(booking) if booking.can_cancel(current_user) else []
-    return render_template("mentoring/show_booking.html", booking=booking,
-                           cancel_form=CancelForm(later_count=len(later)))
+    return _render_booking(booking, CancelForm(later_count=len(later)))
+
+
+def _render_booking(booking: Booking, cancel_form: CancelForm, status: int = 200):
+    return render_template("mentoring/show_booking.html", booking=booking, cancel_form=cancel_form,
+                           calendar=calendar), status
+
+
+@login_required
+def change_place(booking_id: int):
+    booking = _booking_or_404(booking_id, lock=request.method == "POST")
+    require(booking.can_change_place(current_user))
+    form = PlaceForm()
+    if request.method == "GET" and booking.place:
+        form.place_type.data, form.place_detail.data = booking.place_kind.name, booking.place_value
+    if form.validate_on_submit():
+        if ops.change_place(booking, current_user, form.place.kind, form.place.value):
+            db.session.commit()
+            flash("The meeting place is changed. Updated invitations are on their way by e-mail.", "success")
+        return redirect(url_for("mentoring.show_booking", booking_id=booking.id))
+    return render_template("mentoring/change_place.html", booking=booking, form=form)
+
+
+@login_required
+def download_booking_calendar(booking_id: int):
+    booking = _booking_or_404(booking_id)
+    require(booking.can_add_to_calendar(current_user))
+    return Response(calendar.single_event(booking), mimetype="text/calendar",
+                    headers={"Content-Disposition": f"attachment; filename=mentoring-session-{booking.id}.ics"})
 
 
 @login_required
@@ -148,7 +175,7 @@ def cancel_booking(booking_id: int):
     later = ops.later_in_series(booking, lock=True)
     form = CancelForm(later_count=len(later))
     if not form.validate_on_submit():
-        return render_template("mentoring/show_booking.html", booking=booking, cancel_form=form), 400
+        return _render_booking(booking, form, 400)
     cancelled = [booking, *later] if later and form.include_later.data else [booking]
     ops.cancel(cancelled, current_user, form.reason.data.strip())
     db.session.commit()
@@ -205,6 +232,8 @@ def edit_availability():
     profile = ops.profile_of(current_user.id) or MentorProfile.with_defaults(current_user)
     form = AvailabilityForm(obj=profile)
     if request.method == "GET":
+        form.place_type.data = profile.place_kind.name if profile.place_kind else ""
+        form.place_detail.data = profile.place_value
         rules = profile.rules()
         form.weekly_hours.data = slots.format_windows(rules.windows)
         form.date_changes.data = slots.format_overrides(rules.overrides)
@@ -213,13 +242,15 @@ def edit_availability():
         for name in form.SETTINGS:
             setattr(profile, name, form[name].data)
         profile.session_lengths = sorted(form.session_lengths.data)
+        profile.place_kind = form.place.kind if form.place else None
+        profile.place_value = form.place.value if form.place else ""
         profile.windows = [AvailabilityWindow(weekday=w.weekday, start_time=w.start, end_time=w.end)
                            for w in form.parsed_windows]
         profile.overrides = [AvailabilityOverride(on_date=o.day, start_time=o.start, end_time=o.end)
                              for o in form.parsed_overrides]
         db.session.commit()
-        flash("Your availability is saved. New slots are bookable at once; existing bookings stay as they are.",
-              "success")
+        flash("Your availability is saved. New slots are bookable at once; existing bookings keep their times and "
+              "meeting place (change a session's place on its page).", "success")
         return redirect(url_for("mentoring.show_week"))
     return render_template("mentoring/edit_availability.html", form=form)
 

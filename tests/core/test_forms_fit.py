@@ -28,6 +28,7 @@ WRITES = {
     ("ProfileForm", "display_name"): User.display_name, ("AcceptInvitationForm", "display_name"): User.display_name,
     ("CreateMentorForm", "display_name"): User.display_name, ("CreateMentorForm", "email"): User.email,
     ("RunForm", "venue"): Run.venue, ("RunForm", "video_link"): Run.video_link,
+    ("PlaceForm", "place_detail"): Booking.place_value, ("AvailabilityForm", "place_detail"): Booking.place_value,
     ("BookingForm", "topic"): Booking.topic, ("BookingForm", "request_key"): Booking.request_key,
 }
 

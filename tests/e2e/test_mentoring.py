@@ -1,4 +1,6 @@
 """A trainee books a mentoring session in the browser; the mentoring pages are axe clean at 1280 and 375 px."""
+from pathlib import Path
+
 import pytest
 
 from mentoring.models import Booking
@@ -42,6 +44,7 @@ def test_a_trainee_picks_a_free_time_and_books_it(page, db, make_user, make_run,
     ("mentor", "/mentoring/week"),
     ("mentor", "/mentoring/availability"),
     ("mentor", "/mentoring/sessions/{booking}/notes"),
+    ("mentor", "/mentoring/sessions/{booking}/place"),
 ])
 def test_mentoring_pages_have_no_accessibility_violations(db, make_organisation, make_user, make_run, enrol,
                                                           check_both_widths, role, path):
@@ -49,3 +52,45 @@ def test_mentoring_pages_have_no_accessibility_violations(db, make_organisation,
     enrol(make_run(mentors=[people["mentor"]]), people["trainee"])
     ids = add_world(people)
     check_both_widths(path.format(**ids), people[role], role)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_mentor_sets_where_to_meet_and_the_trainee_adds_the_session_to_a_calendar(
+        chromium, live_server, db, make_organisation, make_user, make_run, enrol, sign_in, axe_check, screenshot,
+        width):
+    people = {"trainee": make_user("trainee", make_organisation(), name="Casey Trainee"),
+              "mentor": make_user("mentor", name="Morgan Mentor")}
+    enrol(make_run(mentors=[people["mentor"]]), people["trainee"])
+    ids = add_world(people)
+    context = chromium.new_context(base_url=live_server, viewport={"width": width, "height": 900},
+                                   accept_downloads=True)
+    page = context.new_page()
+    try:
+        sign_in(page, people["mentor"])
+        page.goto(f"/mentoring/sessions/{ids['booking']}")
+        page.get_by_role("link", name="Set the meeting place").click()
+        page.get_by_label("How you meet").select_option(label="Video call")
+        page.get_by_label("Video link, phone number or room").fill("http://meet.example.org/x")
+        page.get_by_role("button", name="Save the meeting place").click()
+        expect(page.get_by_role("alert")).to_contain_text("starting https://")
+        axe_check(page)
+        page.get_by_label("Video link, phone number or room").fill("https://meet.example.org/casework")
+        page.get_by_label("Video link, phone number or room").press("Enter")
+        expect(page.get_by_role("status")).to_contain_text("The meeting place is changed")
+        expect(page.get_by_role("link", name="https://meet.example.org/casework")).to_be_visible()
+        context.clear_cookies()
+        sign_in(page, people["trainee"])
+        page.goto(f"/mentoring/sessions/{ids['booking']}")
+        expect(page.get_by_role("heading", name="Add to calendar")).to_be_visible()
+        google = page.get_by_role("link", name="Google Calendar")
+        assert google.get_attribute("href").startswith("https://calendar.google.com/calendar/render?")
+        assert "meet.example.org" in page.get_by_role("link", name="Outlook.com").get_attribute("href")
+        screenshot(page, f"mentoring-add-to-calendar-{width}")
+        axe_check(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download .ics file").click()
+        ics = Path(download.value.path()).read_text()
+        assert "LOCATION:https://meet.example.org/casework" in ics and "URL:https://meet.example.org/casework" in ics
+    finally:
+        context.close()
