@@ -55,6 +55,7 @@ ACTIONS = {
     "booking.cancel": "Mentoring session cancelled",
     "booking.reschedule": "Mentoring session moved",
     "booking.notes": "Session notes saved",
+    "booking.change_place": "Mentoring session's meeting place changed",
     "event.create": "Event created",
     "event.edit": "Event changed",
     "event.publish": "Event published",

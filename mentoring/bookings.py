@@ -273,11 +273,12 @@ def change_place(booking: Booking, by: User, kind: PlaceKind, value: str) -> boo
     """
     if booking.place_kind is kind and booking.place_value == value:
         return False
-    old = str(booking.place) if booking.place else "none"
+    old = str(booking.place) if booking.place else ""
     booking.place_kind, booking.place_value = kind, value
     booking.sequence += 1
     db.session.flush()
-    audit.record(by, "booking.change_place", booking, f"from {old} to {booking.place}")
+    audit.record("booking.change_place", actor=by, subject=booking.learner_id,
+                 detail={"booking_id": booking.id, "from": old, "to": str(booking.place)})
     _notify(booking, "Meeting place changed")
     return True
 
