@@ -1,10 +1,21 @@
 """What accounts holds about a person, for privacy's export and erasure."""
+import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from accounts.models import Invitation, User, UserSession
 from core.extensions import db
 from core.timezones import iso
+
+
+def erased_name(user: User) -> str:
+    """What others' records call the person once erased (a mentor's sessions: "A former trainee")."""
+    return "A former mentor" if user.is_mentor else "A former trainee"
+
+
+def erased_email(user: User) -> str:
+    """A unique address that can receive nothing (.invalid is reserved, RFC 2606)."""
+    return f"erased-{user.id}@erased.invalid"
 
 
 def personal_data(user: User) -> dict:
@@ -25,3 +36,21 @@ def personal_data(user: User) -> dict:
         "invitations": [{"organisation": i.organisation.name, "sent_at": iso(i.created_at),
                          "accepted_at": iso(i.accepted_at)} for i in invitations],
     }
+
+
+def erase(user: User, by) -> None:
+    """Overwrite every personal field of the account, end its sessions and drop invitations to its address.
+
+    The row itself stays, nameless, so the records others rely on (a mentor's sessions, a quiz's attempts)
+    keep pointing somewhere and read "A former trainee". Nobody can sign in to it again.
+    """
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.execute(delete(Invitation).where(Invitation.email == user.email))
+    user.email, user.display_name = erased_email(user), erased_name(user)
+    user.timezone = "Europe/London"
+    user.password_hash = "!" + secrets.token_hex(32)  # no password hashes to this
+    user.is_admin = user.is_mentor = user.is_leader = user.is_trainee = False
+    user.is_active_account = False
+    user.organisation_id = None
+    user.last_sign_in_at = None
+    db.session.flush()

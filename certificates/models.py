@@ -38,6 +38,8 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    #: the holder's data was erased: the public check then says "withdrawn" and shows nothing else
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     learner: Mapped["User"] = relationship(foreign_keys=[learner_id])  # noqa: F821
     run: Mapped[Run] = relationship()

@@ -72,7 +72,9 @@ def expiry(completed: datetime, valid_years: int | None) -> datetime | None:
 
 
 def status(certificate: Certificate, now: datetime | None = None) -> str:
-    """"valid", "revoked" or "expired" (revoked wins: a revoked certificate never becomes merely expired)."""
+    """"valid", "revoked", "expired" or "withdrawn" (its holder's data erased); revoked wins over expired."""
+    if certificate.withdrawn_at is not None:
+        return "withdrawn"
     if certificate.is_revoked:
         return "revoked"
     if certificate.expires_at is not None and (now or utcnow()) >= certificate.expires_at:

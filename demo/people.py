@@ -11,6 +11,7 @@ from courses.models import Course, CourseFormat, Enrolment, EnrolmentState, Run
 from demo.events import load_events_demo
 from demo.mentoring import load_mentoring_demo
 from demo.plans import load_plans_demo
+from demo.privacy import load_privacy_demo
 from demo.quizzes import load_demo_attempts
 from demo.sign_offs import load_demo_sign_offs
 from modules.progress import record_read
@@ -107,4 +108,5 @@ def load_demo_data(password: str, reset_passwords: bool) -> list[str]:
     load_demo_sign_offs(people, full_day)
     load_events_demo(people)
     load_plans_demo(people)
+    load_privacy_demo(people)
     return created

@@ -1,9 +1,12 @@
 """What mentoring holds about a person (their sessions and the notes on them), for privacy's export and erasure."""
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select, update
 
+from core.db import utcnow
 from core.extensions import db
-from core.timezones import iso
-from mentoring.models import Booking
+from core.notices import notify
+from core.timezones import format_datetime, iso
+from core.urls import path_for
+from mentoring.models import Booking, BookingState, CalendarFeed
 
 
 def _bookings(user):
@@ -36,3 +39,28 @@ def private_notes_about(user) -> list[dict]:
                                   .order_by(Booking.starts_at, Booking.id)).all()
     return [{"session_starts_at": iso(b.starts_at), "mentor": b.mentor.display_name, "topic": b.topic,
              "private_note": b.private_note} for b in bookings]
+
+
+def erase(user, by) -> None:
+    """Clear what the person wrote or what was written about them, and cancel their sessions still to come.
+
+    The other side of each cancelled session gets a notice that names nobody (the e-mail a cancellation
+    normally sends would carry the person's name into the outbox). A mentor's past sessions keep their
+    shared notes and action points, which belong to the learner too.
+    """
+    now = utcnow()
+    db.session.execute(update(Booking).where(Booking.learner_id == user.id).values(
+        topic="Mentoring session", agenda="", private_note="", shared_note="", action_points="", cancel_reason=""))
+    db.session.execute(update(Booking).where(Booking.mentor_id == user.id).values(private_note=""))
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    db.session.expire_all()
+    for booking in _bookings(user):
+        if booking.state is BookingState.CONFIRMED and booking.starts_at > now:
+            booking.state, booking.cancelled_at, booking.cancelled_by_id = BookingState.CANCELLED, now, None
+            booking.cancel_reason = "The account was closed."
+            booking.sequence += 1
+            other = booking.mentor if booking.learner_id == user.id else booking.learner
+            notify([other.id], f"Your mentoring session of {format_datetime(booking.starts_at, zone=other.timezone)} "
+                               "was cancelled: the other person's account was closed.",
+                   path_for("mentoring.show_booking", booking_id=booking.id))
+    db.session.flush()

@@ -74,5 +74,12 @@ def path_of(key: str) -> Path:
     return _folder() / key
 
 
+def remove_after_commit(key: str) -> None:
+    """Delete the stored file once the current transaction commits (it stays if the transaction rolls back)."""
+    _removed.add(path_of(key))
+
+
+_removed = TransactionBound("removed_evidence", on_commit=lambda path: path.unlink(missing_ok=True),
+                            on_discard=lambda path: None)
 _stored = TransactionBound("stored_evidence", on_commit=lambda path: None,
                            on_discard=lambda path: path.unlink(missing_ok=True))

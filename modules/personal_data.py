@@ -1,20 +1,20 @@
-"""What modules holds about a person: lessons read, quiz attempts, sign-off requests and their files.
+"""What modules holds about a person (lessons read, quiz attempts, sign-off requests and their files), for
+privacy's export and erasure."""
 
-For privacy's export and erasure, and for its retention schedule (the `purge_*` functions).
-"""
-
-from sqlalchemy import select
+from sqlalchemy import delete, null, select, update
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.timezones import iso
 from curriculum.models import Lesson
 from curriculum.question_types import QUESTION_TYPES
-from modules.evidence import path_of
+from modules.evidence import path_of, remove_after_commit
 from modules.models import (
     Attempt,
     AttemptAnswer,
+    AttemptState,
     LessonRead,
+    QuizAdjustment,
     SignOff,
     SignOffVersion,
 )
@@ -61,3 +61,25 @@ def files(user) -> list[tuple[str, object]]:
     """(name inside the export, path on disk) of each evidence file the person uploaded that is still kept."""
     return [(_file_name(v), path_of(v.file_key)) for s in _sign_offs(user) for v in s.versions
             if v.file_key and path_of(v.file_key).is_file()]
+
+
+def erase(user, by) -> None:
+    """Delete what the person wrote and uploaded; keep their finished attempts, nameless, for item analysis.
+
+    Attempts keep their scores and the options chosen (`choice_key`, which item analysis counts) but lose the
+    answers in words and the markers' comments about them. Sign-off requests go with their evidence files (their
+    history is not rewritten, it is removed as a whole); the files leave the disk once the erasure commits.
+    """
+    for sign_off in _sign_offs(user):
+        for version in sign_off.versions:
+            if version.file_key:
+                remove_after_commit(version.file_key)
+    attempt_ids = select(Attempt.id).where(Attempt.user_id == user.id)
+    db.session.execute(delete(Attempt).where(Attempt.user_id == user.id, Attempt.state == AttemptState.IN_PROGRESS))
+    db.session.execute(update(AttemptAnswer).where(AttemptAnswer.attempt_id.in_(attempt_ids))
+                       .values(answer=null(), comment="").execution_options(synchronize_session=False))
+    # Core statements: the ORM refuses to delete sign-off history row by row; the database cascades it here.
+    db.session.execute(delete(SignOff).where(SignOff.learner_id == user.id))
+    db.session.execute(delete(LessonRead).where(LessonRead.user_id == user.id))
+    db.session.execute(delete(QuizAdjustment).where(QuizAdjustment.user_id == user.id))
+    db.session.expire_all()

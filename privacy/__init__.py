@@ -1,5 +1,6 @@
-"""Data protection across every area: subject access exports (and erasure and retention, built on the same
-per-area `personal_data` modules)."""
+"""Data protection across every area: subject access exports and erasure, built on each area's `personal_data`."""
+import os
+
 from flask import Blueprint, Flask
 
 from privacy import views
@@ -14,9 +15,16 @@ bp.add_url_rule("/admin/privacy", view_func=views.list_requests)
 bp.add_url_rule("/admin/privacy/export", view_func=views.export_for_person, methods=["POST"])
 bp.add_url_rule("/admin/privacy/notes-requests/<int:request_id>", view_func=views.decide_notes_request,
                 methods=["GET", "POST"])
+bp.add_url_rule("/privacy/my-data/erasure", view_func=views.request_erasure, methods=["POST"])
+bp.add_url_rule("/privacy/erasure-requests/<int:request_id>/withdraw", view_func=views.withdraw_erasure,
+                methods=["POST"])
+bp.add_url_rule("/admin/privacy/erasures", view_func=views.erasure_queue)
+bp.add_url_rule("/admin/privacy/erasures/<int:request_id>", view_func=views.confirm_erasure, methods=["GET", "POST"])
 
 
 def register(app: Flask) -> None:
+    #: days a person may withdraw a request to be erased before an administrator carries it out
+    app.config.setdefault("PRIVACY_ERASURE_GRACE_DAYS", int(os.environ.get("PRIVACY_ERASURE_GRACE_DAYS", "30")))
     app.register_blueprint(bp)
     app.cli.add_command(privacy_cli)
     app.jinja_env.globals.update(can_export_own=can_export_own, can_manage_privacy_requests=can_manage_requests)

@@ -1,4 +1,4 @@
-"""`flask privacy ...`: subject access (and, later, erasure and retention) from the command line."""
+"""`flask privacy ...`: subject access and erasure from the command line."""
 import sys
 from pathlib import Path
 
@@ -6,7 +6,8 @@ import click
 from flask.cli import with_appcontext
 
 from accounts.models import User
-from privacy import export
+from core.extensions import db
+from privacy import erasure, export
 
 privacy_cli = click.Group("privacy", help="Export, erase and purge personal data.")
 
@@ -30,3 +31,18 @@ def export_command(email, out, with_private_notes):
     user = _user_or_exit(email)
     out.write_bytes(export.build_zip(user, with_private_notes))
     click.echo(f"Wrote {out} for {user.email}.")
+
+
+@privacy_cli.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Erase without asking (from a script).")
+@with_appcontext
+def erase_command(email, yes):
+    """Erase the person with EMAIL now, whatever the grace period: every personal field, their files, notes about
+    them; others' records stay, nameless."""
+    user = _user_or_exit(email)
+    if not yes:
+        click.confirm(f"Erase {user.display_name} <{user.email}> for good?", abort=True)
+    erasure.erase(user, None)
+    db.session.commit()
+    click.echo(f"Erased the account that was {email.strip().lower()}.")

@@ -31,3 +31,16 @@ class ExportForPersonForm(Form):
         self.user = User.find_by_email(field.data)
         if self.user is None:
             raise ValidationError("No account has this e-mail address.")
+
+
+class ErasureRequestForm(Form):
+    understood = BooleanField("I understand that my account, my answers, files and notes will be deleted for good, "
+                              "and my certificates withdrawn.",
+                              validators=[InputRequired(message="Tick the box to confirm you understand.")])
+    submit = SubmitField("Ask to delete my account")
+
+
+class ConfirmErasureForm(Form):
+    understood = BooleanField("Erase this person's data now; this cannot be undone.",
+                              validators=[InputRequired(message="Tick the box to confirm the erasure.")])
+    submit = SubmitField("Erase")

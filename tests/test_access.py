@@ -172,6 +172,12 @@ RULES = {
     ("plans.take_assessment", "POST"): ("/plans/people/{leader_id}/assessment", {"leader"}),
     ("plans.list_assessments", "GET"): ("/plans/people/{leader_id}/assessments", {"leader", "mentor"}),
     ("plans.show_assessment", "GET"): ("/plans/assessments/{assessment}", {"leader", "mentor"}),
+    # erasure: anyone signed in asks; only the person withdraws; administrators confirm (the request is due)
+    ("privacy.request_erasure", "POST"): ("/privacy/my-data/erasure", SIGNED_IN),
+    ("privacy.withdraw_erasure", "POST"): ("/privacy/erasure-requests/{erasure_request}/withdraw", {"other_trainee"}),
+    ("privacy.erasure_queue", "GET"): ("/admin/privacy/erasures", ADMIN),
+    ("privacy.confirm_erasure", "GET"): ("/admin/privacy/erasures/{erasure_request}", ADMIN),
+    ("privacy.confirm_erasure", "POST"): ("/admin/privacy/erasures/{erasure_request}", ADMIN),
 }
 
 _EVENT = {"title": "Evidence day", "kind": "workshop", "timezone": "Europe/London", "first_day": "{event_day}",
@@ -206,6 +212,8 @@ FORMS = {
     ("events.create_speaker", "POST"): {"name": "Prof. Jo Reid"},
     ("events.edit_speaker", "POST"): {"name": "Prof. Jo Reid"},
     ("plans.take_assessment", "POST"): ANSWERS,
+    ("privacy.request_erasure", "POST"): {"understood": "y"},
+    ("privacy.confirm_erasure", "POST"): {"understood": "y"},
 }
 
 

@@ -10,7 +10,7 @@ from curriculum.models import Module
 from mentoring import bookings as ops
 from mentoring.models import Booking
 from modules.models import LessonRead
-from privacy.models import NotesRequest
+from privacy.models import ErasureRequest, NotesRequest
 from tests.mentoring.helpers import first_free, open_every_day
 from tests.modules.quiz_helpers import awaiting_marking
 from tests.modules.signoff_helpers import add_sign_off_world, pdf_bytes
@@ -47,8 +47,11 @@ def person_with_everything(trainee, mentor, run) -> dict:
 
 
 def add_world(people) -> dict:
-    """For the access matrix: the trainee's waiting request for mentors' private notes."""
+    """For the access matrix: the trainee's waiting request for mentors' private notes, and the other trainee's
+    request to be erased, its grace period over."""
     request = NotesRequest(user_id=people["trainee"].id)
-    db.session.add(request)
+    asked = utcnow() - timedelta(days=40)
+    leaving = ErasureRequest(user_id=people["other_trainee"].id, requested_at=asked, due_at=asked + timedelta(days=30))
+    db.session.add_all([request, leaving])
     db.session.commit()
-    return {"notes_request": request.id, "trainee_email": people["trainee"].email}
+    return {"notes_request": request.id, "trainee_email": people["trainee"].email, "erasure_request": leaving.id}
