@@ -63,6 +63,14 @@ ACTIONS = {
     "event.session": "Event session saved",
     "event.session_delete": "Event session deleted",
     "speaker.save": "Speaker saved",
+    "privacy.export": "Personal data exported",
+    "privacy.notes_read": "Mentors' private notes read by an administrator",
+    "privacy.notes_request": "Mentors' private notes asked for",
+    "privacy.notes_approve": "Mentors' private notes released",
+    "privacy.notes_decline": "Mentors' private notes withheld",
+    "privacy.erasure_request": "Erasure asked for",
+    "privacy.erasure_withdraw": "Erasure request withdrawn",
+    "privacy.erase": "Personal data erased",
 }
 
 

@@ -1,5 +1,5 @@
 """What core holds about a person (notices, e-mail sent to them, audit entries), for privacy's export and erasure."""
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 
 from core.audit import AuditEntry
 from core.extensions import db
@@ -45,10 +45,12 @@ def _mentions(row: OutgoingMail, needles: list[str]) -> bool:
 def erase(user, by) -> None:
     """Delete the person's notices and every e-mail to them or mentioning them (by name or address).
 
-    Audit entries stay (privacy's sweep removes the name and address from their text).
+    Audit entries stay, linked to the nameless account, without the network address the person acted from
+    (a Core statement: the ORM refuses to change entries).
     """
     needles = identifying_strings(user)
     db.session.execute(delete(Notice).where(Notice.user_id == user.id))
+    db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user.id).values(ip_address=""))
     db.session.execute(delete(OutgoingMail).where(OutgoingMail.recipient == user.email))
     mentioning = [row.id for row in db.session.scalars(
         select(OutgoingMail).execution_options(yield_per=200)) if _mentions(row, needles)]

@@ -29,7 +29,8 @@ def _user_or_exit(email: str) -> User:
 def export_command(email, out, with_private_notes):
     """Write everything held about the person with EMAIL to a ZIP file (data.json, summary.html, files/)."""
     user = _user_or_exit(email)
-    out.write_bytes(export.build_zip(user, with_private_notes))
+    out.write_bytes(export.build_zip(user, None, with_private_notes))
+    db.session.commit()
     click.echo(f"Wrote {out} for {user.email}.")
 
 

@@ -18,6 +18,7 @@ import courses.personal_data
 import mentoring.personal_data
 import modules.personal_data
 from accounts.models import User
+from core import audit
 from core.db import lock_for_update, utcnow
 from core.errors import Refusal
 from core.extensions import db
@@ -55,6 +56,7 @@ def ask_for_erasure(user, now: datetime | None = None) -> ErasureRequest:
     request = ErasureRequest(user_id=user.id, requested_at=now, due_at=now + grace_period())
     db.session.add(request)
     db.session.flush()
+    audit.record("privacy.erasure_request", actor=user, subject=user, detail={"request_id": request.id})
     admins = db.session.scalars(select(User.id).where(User.is_admin, User.is_active_account)).all()
     notify(admins, f"{user.display_name} asked for their account to be erased.", path_for("privacy.erasure_queue"))
     return request
@@ -66,6 +68,8 @@ def withdraw(request: ErasureRequest) -> None:
         raise ErasureRefusal("This request is no longer waiting.")
     request.state, request.decided_at = ErasureState.WITHDRAWN, utcnow()
     db.session.flush()
+    audit.record("privacy.erasure_withdraw", actor=request.user_id, subject=request.user_id,
+                 detail={"request_id": request.id})
 
 
 def confirm(request: ErasureRequest, by, now: datetime | None = None) -> None:
@@ -91,6 +95,7 @@ def erase(user, by) -> None:
                                decided_by_id=by.id if by is not None else None))
     scrub({needle: ERASED_ADDRESS if "@" in needle else replacement for needle in needles})
     db.session.expire_all()
+    audit.record("privacy.erase", actor=by, subject=user)
 
 
 def _text_columns(table):

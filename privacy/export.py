@@ -19,6 +19,7 @@ import courses.personal_data
 import mentoring.personal_data
 import modules.personal_data
 import plans.personal_data
+from core import audit
 from core.db import utcnow
 from core.extensions import db
 from privacy.models import NotesRequest, NotesRequestState
@@ -47,6 +48,7 @@ def ask_for_private_notes(user) -> NotesRequest:
     request = NotesRequest(user_id=user.id)
     db.session.add(request)
     db.session.flush()
+    audit.record("privacy.notes_request", actor=user, subject=user, detail={"request_id": request.id})
     return request
 
 
@@ -54,6 +56,8 @@ def decide_notes_request(request: NotesRequest, approve: bool, by, reason: str =
     request.state = NotesRequestState.APPROVED if approve else NotesRequestState.DECLINED
     request.decided_at, request.decided_by_id, request.reason = utcnow(), by.id, reason.strip()
     db.session.flush()
+    audit.record("privacy.notes_approve" if approve else "privacy.notes_decline", actor=by, subject=request.user_id,
+                 detail={"request_id": request.id})
 
 
 def collect(user, private_notes: bool) -> dict:
@@ -80,8 +84,12 @@ def readable_in(zone_name: str):
     return readable
 
 
-def build_zip(user, private_notes: bool = False) -> bytes:
-    """`data.json`, `summary.html` (the same, to read) and `files/` (the evidence files the person uploaded)."""
+def build_zip(user, by, private_notes: bool = False) -> bytes:
+    """`data.json`, `summary.html` (the same, to read) and `files/` (the evidence files the person uploaded).
+
+    Audited (flushed, not committed: the caller commits), `by` being the person asking or None for a command.
+    """
+    audit.record("privacy.export", actor=by, subject=user, detail={"private_notes": private_notes})
     data = collect(user, private_notes)
     summary = render_template("privacy/export_summary.html", data=data, when=readable_in(user.timezone),
                               private_notes=private_notes)

@@ -2,6 +2,7 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from core import audit
 from core.db import paginate, utcnow
 from core.errors import back_on_refusal
 from core.extensions import db, limiter
@@ -16,7 +17,9 @@ from privacy.models import ErasureRequest, ErasureState, NotesRequest, NotesRequ
 
 
 def _zip_response(user, private_notes: bool) -> Response:
-    response = Response(export.build_zip(user, private_notes), mimetype="application/zip")
+    archive = export.build_zip(user, current_user, private_notes)
+    db.session.commit()
+    response = Response(archive, mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{export.file_name(user)}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -86,6 +89,8 @@ def decide_notes_request(request_id: int):
         db.session.commit()
         flash(f"Recorded: {request.state.value.lower()}.", "success")
         return redirect(url_for("privacy.list_requests"))
+    audit.record("privacy.notes_read", actor=current_user, subject=request.user_id, detail={"request_id": request.id})
+    db.session.commit()
     return render_template("privacy/decide_notes_request.html", request=request, form=form,
                            notes=private_notes_about(request.user), when=export.readable_in(current_user.timezone)
                            ), 400 if form.errors else 200

@@ -143,3 +143,18 @@ def test_the_command_erases_at_once_and_asks_first(runner, people, db):
     assert User.find_by_email("tessa@example.org") is None
     missing = runner.invoke(args=["privacy", "erase", "tessa@example.org", "--yes"])
     assert missing.exit_code == 1 and "no account" in missing.output
+
+
+def test_erasure_is_audited_and_the_persons_addresses_leave_the_log(people, db):
+    from core import audit
+    from core.audit import AuditEntry
+
+    trainee, admin = people["trainee"], people["admin"]
+    entry = audit.record("sign_in.succeeded", actor=trainee, subject=trainee)
+    db.session.execute(db.update(AuditEntry).where(AuditEntry.id == entry.id).values(ip_address="192.0.2.7"))
+    db.session.commit()
+    erasure.erase(trainee, admin)
+    db.session.commit()
+    assert db.session.scalar(db.select(AuditEntry.ip_address).where(AuditEntry.id == entry.id)) == ""
+    last = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "privacy.erase"))
+    assert (last.actor_id, last.subject_id) == (admin.id, trainee.id)

@@ -115,3 +115,22 @@ def test_a_mentor_gets_their_own_private_notes_and_sessions(client, login_as, pe
     login_as(people["mentor"])
     data = json.loads(_archive(client.get("/privacy/my-data.zip")).read("data.json"))
     assert any(s["role"] == "mentor" and s["private_note"] == PRIVATE_NOTE for s in data["mentoring_sessions"])
+
+
+def test_exports_and_reading_private_notes_are_audited(client, login_as, people, db):
+    from core.audit import AuditEntry
+
+    trainee, admin = people["trainee"], people["admin"]
+    login_as(trainee)
+    client.get("/privacy/my-data.zip")
+    login_as(admin)
+    client.post("/admin/privacy/export", data={"email": "tessa@example.org", "private_notes": "y"})
+    request = NotesRequest(user_id=trainee.id)
+    db.session.add(request)
+    db.session.commit()
+    client.get(f"/admin/privacy/notes-requests/{request.id}")
+    entries = db.session.execute(db.select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.detail).where(
+        AuditEntry.subject_id == trainee.id, AuditEntry.action.startswith("privacy.")).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.actor_id, e.detail.get("private_notes")) for e in entries] == [
+        ("privacy.export", trainee.id, False), ("privacy.export", admin.id, True),
+        ("privacy.notes_read", admin.id, None)]
