@@ -17,6 +17,7 @@ import core.personal_data
 import courses.personal_data
 import mentoring.personal_data
 import modules.personal_data
+import plans.personal_data
 from accounts.models import User
 from core import audit
 from core.db import lock_for_update, utcnow
@@ -27,7 +28,7 @@ from core.urls import path_for
 from privacy.models import ErasureRequest, ErasureState, NotesRequest
 
 #: the order areas erase in: e-mail and notices a step may cause go before core clears them; the account goes last
-ERASING_ORDER = (modules.personal_data, mentoring.personal_data, courses.personal_data,
+ERASING_ORDER = (modules.personal_data, mentoring.personal_data, courses.personal_data, plans.personal_data,
                  certificates.personal_data, core.personal_data, accounts.personal_data)
 
 ERASED_ADDRESS = "an erased address"

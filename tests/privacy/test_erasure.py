@@ -158,3 +158,14 @@ def test_erasure_is_audited_and_the_persons_addresses_leave_the_log(people, db):
     assert db.session.scalar(db.select(AuditEntry.ip_address).where(AuditEntry.id == entry.id)) == ""
     last = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "privacy.erase"))
     assert (last.actor_id, last.subject_id) == (admin.id, trainee.id)
+
+
+def test_erasure_deletes_a_leaders_needs_assessments(make_user, make_organisation, db):
+    from plans.models import Assessment
+    from tests.plans.helpers import assess
+
+    leader = make_user("leader", make_organisation())
+    assess(leader, answers={"goals": "Fewer backlogs."})
+    erasure.erase(leader, None)
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count(Assessment.id))) == 0
