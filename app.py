@@ -15,15 +15,18 @@ import mentoring
 import modules
 import plans
 import privacy
+import search
 import team
 from core import mail, notices, timezones, web
 from core.config import load_config
+from core.db import include_object
 from core.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 from core.markdown import render_markdown
 from core.retry import Application
 
 #: each package registers its blueprint, commands and signal receivers; lowest layer first
-PACKAGES = (accounts, courses, mentoring, modules, certificates, events, plans, team, privacy, dashboards, demo)
+PACKAGES = (accounts, courses, mentoring, modules, certificates, events, plans, team, privacy, search, dashboards,
+            demo)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -39,7 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), include_object=include_object)
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)

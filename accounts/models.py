@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ColumnElement, Enum, ForeignKey, String, UniqueConstraint, false, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -147,6 +147,24 @@ class User(UserMixin, db.Model):
     def can_list(user) -> bool:
         """Administrators list and search everyone's accounts."""
         return user.is_authenticated and user.is_admin
+
+    @staticmethod
+    def can_find_people(user) -> bool:
+        """Administrators find anyone; a project's leaders find its members (see `found_by`)."""
+        return user.is_authenticated and (user.is_admin or (user.is_leader and user.organisation_id is not None))
+
+    @staticmethod
+    def found_by(viewer) -> ColumnElement[bool]:
+        """The people `viewer` may find by name or e-mail: everyone for administrators, the members of the
+        organisation they lead for leaders (those `Organisation.can_manage` lets them manage), nobody else."""
+        if not User.can_find_people(viewer):
+            return false()
+        return true() if viewer.is_admin else User.organisation_id == viewer.organisation_id
+
+    def can_be_found_by(self, viewer) -> bool:
+        """The same rule as `found_by`, for one person."""
+        return User.can_find_people(viewer) and (
+            viewer.is_admin or (self.organisation is not None and self.organisation.can_manage(viewer)))
 
     @staticmethod
     def can_manage_mail(user) -> bool:

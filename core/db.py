@@ -70,6 +70,17 @@ def _begin_sqlite_immediately(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+#: schema objects that one database needs and the models cannot describe (SQLite's FTS5 tables and their
+#: shadow tables, PostgreSQL's generated tsvector columns and their GIN indexes): their migration builds them
+#: for its database, and comparing the schema with the models (`flask db check`) leaves them out
+OUTSIDE_THE_MODELS = "fts_"
+
+
+def include_object(obj, name: str | None, type_: str, reflected: bool, compare_to) -> bool:
+    """Alembic's filter: everything but the full-text objects named `fts_...` (see OUTSIDE_THE_MODELS)."""
+    return not (name or "").startswith(OUTSIDE_THE_MODELS)
+
+
 def paginate(query):
     """The page of `query` the request asks for (`?page=`), PAGE_SIZE rows long: every list pages alike."""
     return db.paginate(query, per_page=current_app.config["PAGE_SIZE"])

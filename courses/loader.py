@@ -47,6 +47,11 @@ _signals = Namespace()
 #: loads files owned by layers above this one without importing them
 content_parts = _signals.signal("content-parts")
 
+#: sent once the whole tree is written (flushed, not committed), with no arguments, also when nothing changed,
+#: so a receiver above this layer brings what it derives from the content (the search index) up to date in the
+#: same transaction
+content_loaded = _signals.signal("content-loaded")
+
 
 class CourseReader(ContentReader):
     def read_courses(self, path: Path, module_slugs: set[str]) -> list[dict]:
@@ -141,7 +146,7 @@ def read_curriculum(root: Path) -> tuple[Curriculum, list[Problem]]:
 
 
 def apply_curriculum(curriculum: Curriculum) -> ChangeSummary:
-    """Make the database match a validated curriculum; flushes, never commits."""
+    """Make the database match a validated curriculum, then send `content_loaded`; flushes, never commits."""
     summary = ChangeSummary()
     modules = apply_modules(curriculum.modules, summary)
     _apply_courses(curriculum.courses, modules, summary)
@@ -149,6 +154,7 @@ def apply_curriculum(curriculum: Curriculum) -> ChangeSummary:
     for part in curriculum.parts:
         part.apply(summary)
     db.session.flush()
+    content_loaded.send()
     return summary
 
 

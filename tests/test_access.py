@@ -178,6 +178,8 @@ RULES = {
     ("privacy.erasure_queue", "GET"): ("/admin/privacy/erasures", ADMIN),
     ("privacy.confirm_erasure", "GET"): ("/admin/privacy/erasures/{erasure_request}", ADMIN),
     ("privacy.confirm_erasure", "POST"): ("/admin/privacy/erasures/{erasure_request}", ADMIN),
+    # -- search: open to all; what each role finds is tested in tests/search (lessons they may read, people they may see)
+    ("search.show_results", "GET"): ("/search?q=appeal", EVERYONE),
 }
 
 _EVENT = {"title": "Evidence day", "kind": "workshop", "timezone": "Europe/London", "first_day": "{event_day}",

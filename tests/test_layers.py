@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 PACKAGES = ["core", "accounts", "curriculum", "courses", "mentoring", "modules", "certificates", "events", "plans",
-            "team", "privacy", "dashboards", "demo"]
+            "team", "privacy", "search", "dashboards", "demo"]
 
 
 def _lint(folder: Path) -> subprocess.CompletedProcess:

@@ -1,11 +1,14 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from core.db import include_object
+
 
 def test_migrations_match_the_models(app, db):
     """`flask db check`: the schema built by the migrations is exactly what the models describe."""
     # The test's own connection: on SQLite another one would wait for the write lock its transaction holds.
-    context = MigrationContext.configure(db.session.connection(), opts={"compare_type": True})
+    context = MigrationContext.configure(db.session.connection(),
+                                         opts={"compare_type": True, "include_object": include_object})
     differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -19,7 +19,7 @@ from core.forms import DateField, Form, IntegerField, database_int
 from courses.models import Run
 from mentoring.models import Booking
 
-PACKAGES = ["accounts", "certificates", "core", "courses", "events", "mentoring", "modules", "team"]
+PACKAGES = ["accounts", "certificates", "core", "courses", "events", "mentoring", "modules", "team", "search"]
 
 #: (form, field) -> the String(n) column it is written to
 WRITES = {

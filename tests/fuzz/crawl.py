@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("accounts", "certificates", "core", "courses", "dashboards", "mentoring", "modules", "team")
+PACKAGES = ("accounts", "certificates", "core", "courses", "dashboards", "mentoring", "modules", "team", "search")
 
 
 @dataclass
