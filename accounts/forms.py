@@ -198,3 +198,33 @@ class AuditSearchForm(Form):
     def validate_until(self, field):
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError("Choose a date on or after the first one.")
+
+
+def _code_field():
+    return StringField("Code", validators=[InputRequired(message="Enter the code."), Length(max=64)],
+                       description="The 6-digit code your authenticator app shows now, or one of your recovery codes.")
+
+
+class TwoFactorCodeForm(Form):
+    """The second step of signing in."""
+
+    code = _code_field()
+    submit = SubmitField("Continue")
+
+
+class PasswordAndCodeForm(Form):
+    """Proof that the person at the keyboard holds both the password and the device, before a change to either."""
+
+    password = PasswordField("Your password", validators=[InputRequired(message="Enter your password."),
+                                                          Length(max=200)])
+    code = _code_field()
+
+    def __init__(self, *args, user: User, app_code_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if app_code_only:
+            self.code.description = "The 6-digit code your authenticator app shows now."
+
+    def validate_password(self, field):
+        if not self.user.check_password(field.data):
+            raise ValidationError("That is not your password.")

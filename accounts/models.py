@@ -99,6 +99,12 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the base32 TOTP secret shared with the person's authenticator app; shown on the set-up page until a
+    #: code from it turns two-factor sign-in on (`two_factor_enabled_at`)
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    two_factor_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the last 30-second time step whose code was accepted: a code is used once (see accounts/two_factor.py)
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     organisation: Mapped[Organisation | None] = relationship(
         back_populates="members", foreign_keys=[organisation_id]
@@ -133,6 +139,15 @@ class User(UserMixin, db.Model):
             (self.is_trainee, "Trainee"),
         ]
         return [name for held, name in flags if held]
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_enabled_at is not None
+
+    @property
+    def role_keys(self) -> set[str]:
+        """The roles held, as the names `TWO_FACTOR_REQUIRED_ROLES` uses."""
+        return {role for role in ("admin", "mentor", "leader", "trainee") if getattr(self, f"is_{role}")}
 
     @property
     def is_learner(self) -> bool:
@@ -179,6 +194,23 @@ class User(UserMixin, db.Model):
     def can_be_edited_by(self, editor) -> bool:
         """Administrators change people's roles and deactivate accounts."""
         return editor.is_authenticated and editor.is_admin
+
+    def can_reset_two_factor(self, editor) -> bool:
+        """Administrators reset someone else's second factor (a lost phone); their own goes through another one."""
+        return editor.is_authenticated and editor.is_admin and editor.id != self.id and self.has_two_factor
+
+
+class RecoveryCode(db.Model):
+    """One of a person's one-time recovery codes (for a lost phone); only a hash of the code is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the normalised code; the codes are random (80 bits), so a fast hash is enough
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class UserSession(db.Model):

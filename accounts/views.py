@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
 from accounts import operations as ops
-from accounts import sessions
+from accounts import security_views, sessions
 from accounts.forms import (
     AcceptInvitationForm,
     CreateMentorForm,
@@ -51,6 +51,8 @@ def sign_in():
         return redirect(url_for("dashboards.dashboard"))
     form = SignInForm()
     if form.validate_on_submit():
+        if form.user.has_two_factor:
+            return security_views.begin_second_step(form.user, form.remember.data, request.args.get("next"))
         sessions.sign_in(form.user, remember=form.remember.data)
         form.user.last_sign_in_at = utcnow()
         audit.record("sign_in.succeeded", actor=form.user, subject=form.user)

@@ -51,6 +51,19 @@ def _dates(text: str) -> frozenset[date]:
         raise ConfigError(f"MARKING_CLOSED_DATES: {error}; give dates as 2026-12-25,2026-12-28") from error
 
 
+ROLES = ("admin", "mentor", "leader", "trainee")
+
+
+def _required_roles(is_production: bool) -> frozenset[str]:
+    value = os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "admin,mentor" if is_production else "")
+    roles = {part.strip().lower() for part in value.split(",") if part.strip()}
+    unknown = roles - set(ROLES)
+    if unknown:
+        raise ConfigError(f"TWO_FACTOR_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))} "
+                          f"(use {', '.join(ROLES)}).")
+    return frozenset(roles)
+
+
 def load_config(instance_path: Path) -> dict:
     """Build the settings dict; documented setting by setting in README.md."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -93,6 +106,8 @@ def load_config(instance_path: Path) -> dict:
         "BOOTSTRAP_SERVE_LOCAL": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        #: people holding any of these roles must set up two-factor sign-in before using the app
+        "TWO_FACTOR_REQUIRED_ROLES": _required_roles(is_production),
         #: rows per page of every paginated list (`core.db.paginate`)
         "PAGE_SIZE": 25,
         #: a module not reviewed for this many months shows readers a notice and is listed for administrators

@@ -15,7 +15,7 @@ demo_cli = click.Group("demo", help="Demonstration data.")
 @with_appcontext
 def load_demo():
     """Create (or refresh) the demo organisation, people, runs and progress."""
-    from demo.people import load_demo_data
+    from demo.people import TWO_FACTOR_USER, load_demo_data, two_factor_key
 
     password = os.environ.get("DEMO_PASSWORD")
     generated = not password
@@ -32,3 +32,8 @@ def load_demo():
             click.echo(f"Their password (shown once; set DEMO_PASSWORD to choose one): {password}")
     else:
         click.echo("Demo data is already loaded; nothing changed.")
+    key = two_factor_key()
+    if key:
+        # Unlike the password (only its hash is kept) the key can be shown again, so it is, on every load.
+        click.echo(f"{TWO_FACTOR_USER} signs in with the same password and a code: add this key to an "
+                   f"authenticator app (time-based): {key}")

@@ -3,6 +3,7 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
+from accounts import two_factor
 from accounts.models import Nation, Organisation, OrganisationState, User
 from core.db import utcnow
 from core.extensions import db
@@ -26,7 +27,10 @@ PEOPLE = [
     ("trainee2@example.org", "Sam Student", {"is_trainee": True}),
     ("trainee3@example.org", "Jo Caseworker", {"is_trainee": True}),
     ("trainee4@example.org", "Robin Reader", {"is_trainee": True}),
+    ("mentor2fa@example.org", "Mina Twofactor", {"is_mentor": True}),
 ]
+#: this demo user has two-factor sign-in on, so a newcomer can try it with the key `flask demo load` prints
+TWO_FACTOR_USER = "mentor2fa@example.org"
 
 
 def _course(format_: CourseFormat) -> Course:
@@ -74,6 +78,8 @@ def load_demo_data(password: str, reset_passwords: bool) -> list[str]:
             user.set_password(password)
             if not flags.get("is_admin") and not flags.get("is_mentor"):
                 user.organisation = organisation
+            if email == TWO_FACTOR_USER:
+                user.totp_secret, user.two_factor_enabled_at = two_factor.new_secret(), utcnow()
             db.session.add(user)
             created.append(email)
         elif reset_passwords and not user.check_password(password):
@@ -110,3 +116,9 @@ def load_demo_data(password: str, reset_passwords: bool) -> list[str]:
     load_plans_demo(people)
     load_privacy_demo(people)
     return created
+
+
+def two_factor_key() -> str | None:
+    """The authenticator key of the demo user with two-factor sign-in, while it is on."""
+    user = User.find_by_email(TWO_FACTOR_USER)
+    return user.totp_secret if user is not None and user.has_two_factor else None

@@ -15,7 +15,8 @@ from courses.loader import apply_curriculum
 from courses.models import EnrolmentState
 from mentoring.bookings import profile_of
 from modules.quiz_views import QUESTIONS_PER_PAGE
-from tests.conftest import new_enrolment, new_organisation, new_run, new_user
+from tests.accounts.security_helpers import add_security_world
+from tests.conftest import TEST_PASSWORD, new_enrolment, new_organisation, new_run, new_user
 from tests.events.helpers import add_event_world
 from tests.mentoring.helpers import add_world, first_free
 from tests.modules.signoff_helpers import add_sign_off_world
@@ -105,6 +106,16 @@ RULES = {
     # The audit log: administrators search it; everybody reads their own entries.
     ("accounts.show_security_activity", "GET"): ("/profile/security", SIGNED_IN),
     ("accounts.list_audit_entries", "GET"): ("/admin/audit", ADMIN),
+    # Two-factor sign-in (the world's mentor has it on): each person's own; administrators reset someone else's.
+    # The second step of signing in needs a password just given: without one, back to the sign-in page (someone
+    # signed in already goes to their dashboard).
+    ("accounts.verify_two_factor", "GET"): ("/sign-in/two-factor", SIGNED_IN),
+    ("accounts.verify_two_factor", "POST"): ("/sign-in/two-factor", SIGNED_IN),
+    ("accounts.set_up_two_factor", "GET"): ("/profile/two-factor", SIGNED_IN),
+    ("accounts.set_up_two_factor", "POST"): ("/profile/two-factor", SIGNED_IN),
+    ("accounts.replace_recovery_codes", "POST"): ("/profile/two-factor/recovery-codes", {"mentor"}),
+    ("accounts.disable_two_factor", "POST"): ("/profile/two-factor/disable", {"mentor"}),
+    ("accounts.reset_two_factor", "POST"): ("/admin/users/{mentor_id}/two-factor/reset", ADMIN),
     ("accounts.show_organisation", "GET"): ("/organisations/{organisation}", {"leader", "admin"}),
     ("accounts.invite_members", "POST"): ("/organisations/{organisation}/invitations", {"leader", "admin"}),
     ("accounts.revoke_invitation", "POST"): ("/invitations/{invitation}/revoke", {"leader", "admin"}),
@@ -195,6 +206,9 @@ FORMS = {
     ("accounts.decide_organisation", "POST"): {"decision": "approve"},
     ("accounts.invite_members", "POST"): {"emails": "newcomer@example.org"},
     ("certificates.revoke_certificate", "POST"): {"reason": "Issued in error."},
+    ("accounts.set_up_two_factor", "POST"): {"password": TEST_PASSWORD, "code": "{totp_code}"},
+    ("accounts.replace_recovery_codes", "POST"): {"codes-password": TEST_PASSWORD, "codes-code": "{totp_code}"},
+    ("accounts.disable_two_factor", "POST"): {"disable-password": TEST_PASSWORD, "disable-code": "{totp_code}"},
     ("mentoring.cancel_booking", "POST"): {"reason": "I am ill."},
     ("mentoring.reschedule_booking", "POST"): {"start": "{free_start}"},
     ("mentoring.change_place", "POST"): {"place_type": "ROOM", "place_detail": "Room 2.14, Law School"},
@@ -262,6 +276,7 @@ def world(app, module_transaction, fixture_curriculum):
             "question": written.question_id}
     ids |= add_sign_off_world(people["trainee"], run)
     ids |= tokens | add_world(people)
+    ids |= add_security_world(people)
     ids |= add_privacy_world(people)
     ids |= add_event_world(people)
     ids |= add_plans_world(people)

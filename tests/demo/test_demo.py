@@ -29,6 +29,25 @@ def test_demo_users_sign_in_with_the_demo_password_and_a_second_load_changes_not
 def test_without_demo_password_a_generated_one_is_printed_once(runner, client, db, curriculum, monkeypatch):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     result = runner.invoke(args=["demo", "load"])
-    password = result.output.strip().splitlines()[-1].rsplit(": ", 1)[1]
+    [line] = [line for line in result.output.splitlines() if line.startswith("Their password")]
+    password = line.rsplit(": ", 1)[1]
     assert client.post("/sign-in", data={"email": "trainee@example.org", "password": password}).status_code == 302
     assert password not in runner.invoke(args=["demo", "load"]).output
+
+
+def test_the_two_factor_demo_user_signs_in_with_the_printed_key(runner, client, db, curriculum, monkeypatch):
+    import pyotp
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo password 123")
+    output = runner.invoke(args=["demo", "load"]).output
+    [line] = [line for line in output.splitlines() if line.startswith("mentor2fa@example.org")]
+    key = line.rsplit(": ", 1)[1]
+    assert key in runner.invoke(args=["demo", "load"]).output  # shown again on every load
+    response = client.post("/sign-in", data={"email": "mentor2fa@example.org", "password": "demo password 123"})
+    assert response.headers["Location"] == "/sign-in/two-factor"
+    response = client.post("/sign-in/two-factor", data={"code": pyotp.TOTP(key).now()})
+    assert response.headers["Location"] == "/dashboard"
+    # The other demo users still sign in with the password alone.
+    client.post("/sign-out")
+    assert client.post("/sign-in", data={"email": "mentor@example.org", "password": "demo password 123"}
+                       ).headers["Location"] == "/dashboard"

@@ -21,3 +21,41 @@ def test_the_audit_log_is_accessible(logged, check_both_widths):
 
 def test_a_persons_security_activity_is_accessible(logged, check_both_widths):
     check_both_widths("/profile/security", logged["trainee"], "trainee")
+
+
+def test_setting_up_two_factor_sign_in_is_accessible_and_works(db, make_user, check_both_widths, page, axe_check):
+    import pyotp
+
+    from tests.conftest import TEST_PASSWORD
+
+    trainee = make_user("trainee", name="Tess Trainee")
+    check_both_widths("/profile/two-factor", trainee, "trainee")
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    assert page.locator(".qr-box svg").is_visible()
+    page.get_by_label("Your password").fill(TEST_PASSWORD)
+    page.get_by_label("Code", exact=True).fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    page.get_by_role("heading", name="Your recovery codes").wait_for()
+    axe_check(page)
+    assert page.get_by_role("list", name="Recovery codes").locator("li").count() == 10
+
+
+def test_the_second_step_of_signing_in_is_accessible(db, make_user, page, phone_page, axe_check):
+    import pyotp
+
+    from tests.accounts.security_helpers import SECRET, turn_on
+    from tests.conftest import TEST_PASSWORD
+
+    mentor = make_user("mentor")
+    turn_on(mentor)
+    for viewer in (page, phone_page):
+        viewer.goto("/sign-in")
+        viewer.get_by_label("E-mail address").fill(mentor.email)
+        viewer.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+        viewer.get_by_role("button", name="Sign in").click()
+        viewer.wait_for_url("**/sign-in/two-factor")
+        axe_check(viewer)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_label("Code").fill(pyotp.TOTP(SECRET).now())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/dashboard")
