@@ -4,8 +4,8 @@ Each person may add a TOTP secret (the set-up page keeps it on the account until
 app confirms it and `two_factor_enabled_at` is set), the last time step whose code was accepted (so
 a code works once), and ten one-time recovery codes, stored as SHA-256 hashes.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03 05:57:14.197871
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
