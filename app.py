@@ -17,7 +17,7 @@ import plans
 import privacy
 import search
 import team
-from core import mail, notices, timezones, web
+from core import mail, notices, text, timezones, web
 from core.config import load_config
 from core.db import include_object
 from core.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
@@ -55,8 +55,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.after_request(web.add_security_headers)
     web.register_error_pages(app)
+    app.jinja_env.globals.update(seats_left_text=text.seats_left)
     app.context_processor(lambda: {"unread_notice_count": lambda: notices.unread_count(current_user.id)})
     app.jinja_env.filters.update(
-        datetime=timezones.format_datetime, date=timezones.format_date, markdown=render_markdown
+        datetime=timezones.format_datetime, date=timezones.format_date, markdown=render_markdown,
+        quantity=text.quantity,
     )
     return app

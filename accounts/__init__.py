@@ -46,5 +46,6 @@ def register(app: Flask) -> None:
     app.after_request(sessions.record_last_seen)
     app.cli.add_command(accounts_cli)
     app.jinja_env.globals.update(can_list_organisations=Organisation.can_list, can_list_people=User.can_list,
-                                 can_search_audit=AuditEntry.can_search)
+                                 can_search_audit=AuditEntry.can_search,
+                                 can_manage_mail=User.can_manage_mail)
     app.jinja_env.filters["audit_action"] = audit.describe

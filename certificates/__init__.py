@@ -3,6 +3,7 @@ from flask import Blueprint, Flask
 
 from certificates import views
 from certificates.commands import certificates_cli
+from certificates.models import Certificate
 from certificates.operations import connect_awarding
 
 bp = Blueprint("certificates", __name__)
@@ -18,3 +19,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(certificates_cli)
     connect_awarding()
+    app.jinja_env.globals.update(can_manage_certificates=Certificate.can_manage)

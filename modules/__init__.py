@@ -1,6 +1,7 @@
 """Delivering a workshop module: lessons read, quiz attempts and marking, sign-off, completion."""
 from flask import Blueprint, Flask
 
+from curriculum.models import Module
 from modules import quiz_views, signoff_views, views
 from modules.commands import quizzes_cli
 from modules.models import AttemptAnswer, SignOff
@@ -33,4 +34,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(quizzes_cli)
     app.jinja_env.globals.update(can_use_marking_queue=AttemptAnswer.can_use_marking_queue,
-                                 can_use_sign_off_queue=SignOff.can_use_queue)
+                                 can_use_sign_off_queue=SignOff.can_use_queue,
+                                 can_list_module_reviews=Module.can_list_reviews)
