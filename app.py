@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     web.register_error_pages(app)
     app.jinja_env.globals.update(seats_left_text=text.seats_left)
     app.context_processor(lambda: {"unread_notice_count": lambda: notices.unread_count(current_user.id)})
+    app.context_processor(web.navigation_context)
     app.jinja_env.filters.update(
         datetime=timezones.format_datetime, date=timezones.format_date, markdown=render_markdown,
         quantity=text.quantity,
