@@ -3,7 +3,7 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
@@ -29,6 +29,8 @@ STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
 def navigation_context() -> dict:
     """What the navigation needs to mark the current page (named so that no view's own `request` variable hides it)."""
+    if not has_request_context():  # e-mails rendered by commands
+        return {}
     return {"current_endpoint": request.endpoint, "in_administration": request.path.startswith("/admin")}
 
 
