@@ -7,25 +7,23 @@ two withdrawals cannot promote the same person. Flush only; views commit.
 from datetime import datetime
 
 from flask import render_template
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from accounts.models import User
 from core import audit
 from core.db import lock_for_update, utcnow
 from core.extensions import db
 from core.mail import queue_mail
+from core.seats import Seating
 from core.urls import absolute_url
 from courses.models import Course, Enrolment, EnrolmentState, Run
+
+SEATS = Seating(Enrolment, Enrolment.run_id, seated=EnrolmentState.ENROLLED, waiting=EnrolmentState.WAITLISTED)
 
 
 def seats_taken(run_ids) -> dict[int, int]:
     """Confirmed seats per run, in one query."""
-    rows = db.session.execute(
-        select(Enrolment.run_id, func.count(Enrolment.id))
-        .where(Enrolment.run_id.in_(list(run_ids)), Enrolment.state == EnrolmentState.ENROLLED)
-        .group_by(Enrolment.run_id)
-    ).all()
-    return dict(rows)
+    return SEATS.taken(run_ids)
 
 
 def _mail(enrolment: Enrolment, template: str, subject: str) -> None:
@@ -45,8 +43,7 @@ def enrol(run_id: int, user: User, by: User) -> Enrolment:
         select(Enrolment).where(Enrolment.run_id == run.id, Enrolment.user_id == user.id))
     if enrolment is not None and enrolment.is_active:
         return enrolment
-    taken = seats_taken([run.id]).get(run.id, 0)
-    state = EnrolmentState.ENROLLED if taken < run.capacity else EnrolmentState.WAITLISTED
+    state = SEATS.state_for_newcomer(run.id, run.capacity)
     if enrolment is None:
         enrolment = Enrolment(run_id=run.id, user_id=user.id, state=state)
         db.session.add(enrolment)
@@ -79,13 +76,7 @@ def withdraw(enrolment: Enrolment, by: User) -> Enrolment | None:
 
 def fill_from_waitlist(run: Run) -> list[Enrolment]:
     """Promote waiting people, first come first served, into any free seats (run row must be locked)."""
-    free = run.capacity - seats_taken([run.id]).get(run.id, 0)
-    if free <= 0:
-        return []
-    waiting = db.session.scalars(
-        select(Enrolment).where(Enrolment.run_id == run.id, Enrolment.state == EnrolmentState.WAITLISTED)
-        .order_by(Enrolment.state_changed_at, Enrolment.id).limit(free)
-    ).all()
+    waiting = SEATS.next_in_line(run.id, run.capacity)
     for enrolment in waiting:
         enrolment.state, enrolment.state_changed_at = EnrolmentState.ENROLLED, utcnow()
         audit.record("enrolment.promote", subject=enrolment.user_id,

@@ -3,11 +3,12 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
+from certificates.operations import new_code
 from core.db import utcnow
 from core.extensions import db
 from core.timezones import local_to_utc
 from curriculum.models import Module
-from events.models import Event, EventKind, EventSession, SessionKind, Speaker
+from events.models import Event, EventKind, EventRegistration, EventSession, RegistrationState, SessionKind, Speaker
 
 ZONE = "Europe/London"
 CONFERENCE = "National conference: why convictions go wrong"
@@ -49,6 +50,12 @@ CONFERENCE_PROGRAMME = [
      SessionKind.PANEL, ["Priya Raman", "Prof. Owen Lloyd", "Dr Helen Achebe"], ["investigation-methods"]),
 ]
 
+#: who holds a place at each (the workshop keeps two of its six places free)
+ATTENDEES = {
+    CONFERENCE: ["leader@example.org", "trainee@example.org", "trainee2@example.org", "trainee3@example.org"],
+    WORKSHOP: ["leader@example.org", "trainee2@example.org", "trainee3@example.org", "trainee4@example.org"],
+}
+
 WORKSHOP_PROGRAMME = [
     (0, time(10, 0), time(11, 15), "", "Is it eligible? The CCRC's criteria in practice", SessionKind.TALK,
      ["Priya Raman"], ["intake-eligibility"]),
@@ -68,7 +75,7 @@ def _speakers() -> dict[str, Speaker]:
 
 
 def _event(title: str, kind: EventKind, first_day: date, days: int, starts: time, ends: time, capacity: int,
-           programme, speakers, organiser, summary: str, audience: str) -> Event | None:
+           programme, speakers, people, summary: str, audience: str) -> Event | None:
     if db.session.scalar(select(Event.id).where(Event.title == title)) is not None:
         return None
     starts_at = local_to_utc(first_day, starts, ZONE)
@@ -76,7 +83,7 @@ def _event(title: str, kind: EventKind, first_day: date, days: int, starts: time
                   ends_at=local_to_utc(first_day + timedelta(days=days - 1), ends, ZONE),
                   venue="Northtown Law School, Moot Court Building", capacity=capacity, summary=summary,
                   audience=audience, registration_opens_at=starts_at - timedelta(days=60),
-                  registration_closes_at=starts_at, organiser_id=organiser.id, is_published=True)
+                  registration_closes_at=starts_at, organiser=people["mentor@example.org"], is_published=True)
     modules = {m.slug: m for m in db.session.scalars(select(Module))}
     for day, start, end, room, session_title, session_kind, names, slugs in programme:
         local_day = first_day + timedelta(days=day)
@@ -84,6 +91,9 @@ def _event(title: str, kind: EventKind, first_day: date, days: int, starts: time
             title=session_title, kind=session_kind, room=room, starts_at=local_to_utc(local_day, start, ZONE),
             ends_at=local_to_utc(local_day, end, ZONE), speakers=[speakers[name] for name in names],
             modules=[modules[slug] for slug in slugs if slug in modules]))
+    for email in ATTENDEES[title]:
+        event.registrations.append(EventRegistration(user=people[email], state=RegistrationState.REGISTERED,
+                                                     code=new_code(), registered_by=people["leader@example.org"]))
     db.session.add(event)
     return event
 
@@ -92,13 +102,12 @@ def load_events_demo(people) -> None:
     """Safe to run again: each event is added only if no event has its title."""
     speakers = _speakers()
     today = utcnow().date()
-    organiser = people["mentor@example.org"]
     _event(CONFERENCE, EventKind.CONFERENCE, today - timedelta(days=60), 2, time(9, 30), time(12, 0), 120,
-           CONFERENCE_PROGRAMME, speakers, organiser,
+           CONFERENCE_PROGRAMME, speakers, people,
            "Two days with practitioners and researchers on the causes of wrongful convictions — mistaken "
            "identification, flawed forensic science, non-disclosure — and on how they are challenged.",
            "Project leaders, supervisors and caseworkers")
-    _event(WORKSHOP, EventKind.WORKSHOP, today + timedelta(days=28), 1, time(10), time(13), 12,
-           WORKSHOP_PROGRAMME, speakers, organiser,
+    _event(WORKSHOP, EventKind.WORKSHOP, today + timedelta(days=28), 1, time(10), time(13), 6,
+           WORKSHOP_PROGRAMME, speakers, people,
            "A hands-on morning: apply the CCRC's eligibility criteria to three mock applications, with the "
            "people who have done it for years.", "Caseworkers in their first year")

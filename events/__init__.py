@@ -9,6 +9,12 @@ bp.add_url_rule("/events", view_func=views.list_events)
 bp.add_url_rule("/events/past", view_func=views.list_past_events)
 bp.add_url_rule("/events/<int:event_id>", view_func=views.show_event)
 bp.add_url_rule("/speakers/<int:speaker_id>", view_func=views.show_speaker)
+bp.add_url_rule("/events/<int:event_id>/register", view_func=views.register_self, methods=["POST"])
+bp.add_url_rule("/events/<int:event_id>/register-members", view_func=views.register_members,
+                methods=["GET", "POST"])
+bp.add_url_rule("/event-registrations/<int:registration_id>/cancel", view_func=views.cancel_registration,
+                methods=["POST"])
+bp.add_url_rule("/events/<int:event_id>/registrations", view_func=views.list_registrations)
 bp.add_url_rule("/admin/events", view_func=views.list_managed_events)
 bp.add_url_rule("/admin/events/new", view_func=views.create_event, methods=["GET", "POST"])
 bp.add_url_rule("/events/<int:event_id>/edit", view_func=views.edit_event, methods=["GET", "POST"])

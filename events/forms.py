@@ -175,3 +175,9 @@ class SpeakerForm(Form):
     biography = TextAreaField("Short biography", description="Markdown.",
                               validators=[Optional(), Length(max=LONG_TEXT)])
     submit = SubmitField("Save speaker")
+
+
+class RegisterMembersForm(Form):
+    member_ids = MultiCheckboxField("Members to register",
+                                    validators=[InputRequired(message="Choose at least one member.")])
+    submit = SubmitField("Register the chosen members")

@@ -3,7 +3,7 @@ import enum
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, utcnow
@@ -61,6 +61,8 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organiser: Mapped["User | None"] = relationship()  # noqa: F821
+    registrations: Mapped[list["EventRegistration"]] = relationship(back_populates="event",
+                                                                    cascade="all, delete-orphan")
     sessions: Mapped[list["EventSession"]] = relationship(
         back_populates="event", order_by="(EventSession.starts_at, EventSession.room, EventSession.id)",
         cascade="all, delete-orphan")
@@ -87,6 +89,23 @@ class Event(db.Model):
         now = now or utcnow()
         return self.is_published and self.registration_opens_at <= now < self.registration_closes_at \
             and now < self.starts_at
+
+    def registration_phase(self, now: datetime | None = None) -> str:
+        """"open", "not yet" (before the window) or "closed"."""
+        now = now or utcnow()
+        if self.is_registration_open(now):
+            return "open"
+        return "not yet" if now < self.registration_opens_at else "closed"
+
+    def can_register(self, user) -> bool:
+        """Anyone signed in registers themself while registration is open, if their project is approved."""
+        return user.is_authenticated and (user.organisation is None or user.organisation.is_approved) \
+            and self.is_registration_open()
+
+    def can_register_members(self, user) -> bool:
+        """A project's leader registers its members while registration is open."""
+        return user.is_authenticated and user.organisation is not None \
+            and user.organisation.can_enrol_members(user) and self.is_registration_open()
 
     @staticmethod
     def can_create(user) -> bool:
@@ -162,3 +181,48 @@ class Speaker(db.Model):
     def can_manage(user) -> bool:
         """Administrators add and edit speakers' profiles."""
         return user.is_authenticated and user.is_admin
+
+
+class RegistrationState(enum.Enum):
+    REGISTERED = "Registered"
+    WAITLISTED = "On the waitlist"
+    CANCELLED = "Cancelled"
+
+
+class EventRegistration(db.Model):
+    """A person's place at an event (or on its waitlist); cancelled ones stay, so registering again reuses the row."""
+
+    __tablename__ = "event_registrations"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    state: Mapped[RegistrationState] = mapped_column(Enum(RegistrationState, native_enum=False, length=16),
+                                                     index=True)
+    #: orders the waitlist; reset whenever the person (re)joins it
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the person themself, or their project leader
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: shown as a QR code and typed at the door to check in; random, so nobody can guess another's
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="registrations")
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])  # noqa: F821
+    registered_by: Mapped["User | None"] = relationship(foreign_keys=[registered_by_id])  # noqa: F821
+
+    @property
+    def is_active(self) -> bool:
+        return self.state is not RegistrationState.CANCELLED
+
+    def can_view(self, user) -> bool:
+        """The person, their project's leader, the event's organiser and administrators."""
+        return user.is_authenticated and (
+            user.id == self.user_id or self.event.can_edit(user)
+            or (user.is_leader and user.organisation_id is not None
+                and user.organisation_id == self.user.organisation_id))
+
+    def can_cancel(self, user) -> bool:
+        """Those who may see it cancel it, until the event begins."""
+        return self.is_active and utcnow() < self.event.starts_at and self.can_view(user)

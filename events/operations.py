@@ -3,23 +3,37 @@ from sqlalchemy import select
 
 from accounts.models import User
 from core import audit
+from core.db import lock_for_update
 from core.extensions import db
 from curriculum.models import Module
 from events.models import Event, EventSession, Speaker
+from events.registration import fill_from_waitlist, tell_of_change
+
+#: what registrants are e-mailed about when it changes
+_WHAT_REGISTRANTS_KEEP = ("starts_at", "ends_at", "venue", "online_link")
 
 
 def save_event(event: Event | None, values: dict, by: User) -> Event:
-    """Create an event (unpublished), or update one."""
+    """Create an event (unpublished), or update one.
+
+    More places at once seat the people waiting; a new time or place is e-mailed to everyone registered,
+    with an updated calendar invitation.
+    """
     if event is None:
         event = Event(**values)
         db.session.add(event)
         db.session.flush()
         audit.record("event.create", actor=by, detail={"event_id": event.id})
         return event
+    lock_for_update(Event, event.id)
+    changed = any(getattr(event, name) != values[name] for name in _WHAT_REGISTRANTS_KEEP if name in values)
     for name, value in values.items():
         setattr(event, name, value)
     db.session.flush()
     audit.record("event.edit", actor=by, detail={"event_id": event.id})
+    fill_from_waitlist(event)
+    if changed:
+        tell_of_change(event)
     return event
 
 

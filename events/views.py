@@ -4,13 +4,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from accounts.models import User
 from core.db import paginate, utcnow
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
+from core.web import safe_redirect_target
 from events import operations as ops
-from events.forms import EventForm, PublishForm, SessionForm, SpeakerForm
-from events.models import Event, EventSession, Speaker
+from events import registration as registrations
+from events.forms import EventForm, PublishForm, RegisterMembersForm, SessionForm, SpeakerForm
+from events.models import Event, EventRegistration, EventSession, RegistrationState, Speaker
 from events.programme import by_day
 
 _PROGRAMME = (selectinload(Event.organiser),
@@ -37,7 +40,8 @@ def list_events():
     now = utcnow()
     events = db.session.scalars(ops.upcoming_events(now)).all()
     unpublished = db.session.scalars(ops.organised_by(current_user)).all() if current_user.is_authenticated else []
-    return render_template("events/list_events.html", events=events, unpublished=unpublished)
+    return render_template("events/list_events.html", events=events, unpublished=unpublished,
+                           taken=registrations.places_taken(e.id for e in events + unpublished))
 
 
 def list_past_events():
@@ -48,7 +52,12 @@ def list_past_events():
 def show_event(event_id: int):
     event = _event_or_404(event_id, *_PROGRAMME)
     require(event.can_view(current_user))
+    mine = None
+    if current_user.is_authenticated:
+        mine = db.session.scalar(select(EventRegistration).where(EventRegistration.event_id == event.id,
+                                                                 EventRegistration.user_id == current_user.id))
     return render_template("events/show_event.html", event=event, days=by_day(event.sessions, event.zone),
+                           mine=mine, taken=registrations.places_taken([event.id]).get(event.id, 0),
                            publish_form=PublishForm(publish="no" if event.is_published else "yes"),
                            action_form=ActionForm())
 
@@ -59,6 +68,75 @@ def show_speaker(speaker_id: int):
         select(EventSession).join(Event).where(EventSession.speakers.contains(speaker), Event.is_published.is_(True))
         .order_by(EventSession.starts_at.desc()).options(selectinload(EventSession.event))).all()
     return render_template("events/show_speaker.html", speaker=speaker, talks=talks)
+
+
+# -- registration ---------------------------------------------------------------
+
+@login_required
+def register_self(event_id: int):
+    event = _event_or_404(event_id)
+    require(event.can_register(current_user))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    registration = registrations.register(event.id, current_user, current_user)
+    db.session.commit()
+    if registration.state is RegistrationState.REGISTERED:
+        flash(f"You are registered for {event.title}. A confirmation with a calendar invitation is on its way.",
+              "success")
+    else:
+        flash("The event is full, so you are on the waitlist. If a place frees up it is yours, and we will e-mail "
+              "you.", "info")
+    return redirect(url_for("events.show_event", event_id=event.id))
+
+
+@login_required
+def cancel_registration(registration_id: int):
+    registration = db.get_or_404(EventRegistration, registration_id)
+    require(registration.can_cancel(current_user))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    registrations.cancel(registration, current_user)
+    db.session.commit()
+    flash(f"The registration of {registration.user.display_name} for {registration.event.title} is cancelled.",
+          "info")
+    return redirect(safe_redirect_target(request.form.get("next_url"),
+                                         url_for("events.show_event", event_id=registration.event_id)))
+
+
+@login_required
+def register_members(event_id: int):
+    event = _event_or_404(event_id)
+    require(event.can_register_members(current_user))
+    members = db.session.scalars(select(User).where(User.organisation_id == current_user.organisation_id,
+                                                    User.is_active_account.is_(True))
+                                 .order_by(User.display_name)).all()
+    current = {r.user_id: r for r in db.session.scalars(select(EventRegistration).where(
+        EventRegistration.event_id == event.id, EventRegistration.user_id.in_([m.id for m in members])))}
+    form = RegisterMembersForm()
+    form.member_ids.choices = [(m.id, m.display_name) for m in members
+                               if m.id not in current or not current[m.id].is_active]
+    if form.validate_on_submit():
+        chosen = [m for m in members if m.id in set(form.member_ids.data)]
+        results = [registrations.register(event.id, member, current_user) for member in chosen]
+        db.session.commit()
+        for state, message, category in ((RegistrationState.REGISTERED, "Registered", "success"),
+                                         (RegistrationState.WAITLISTED, "The event is full; on the waitlist",
+                                          "info")):
+            names = [r.user.display_name for r in results if r.state is state]
+            if names:
+                flash(f"{message}: {', '.join(names)}.", category)
+        return redirect(url_for("events.show_event", event_id=event.id))
+    return render_template("events/register_members.html", event=event, form=form, current=current,
+                           taken=registrations.places_taken([event.id]).get(event.id, 0))
+
+
+@login_required
+def list_registrations(event_id: int):
+    event = _event_or_404(event_id)
+    require(event.can_edit(current_user))
+    page = paginate(registrations.registrations_of(event))
+    return render_template("events/list_registrations.html", event=event, page=page, action_form=ActionForm(),
+                           taken=registrations.places_taken([event.id]).get(event.id, 0))
 
 
 # -- editing ------------------------------------------------------------------

@@ -10,12 +10,12 @@ an RFC 7986 CONFERENCE (a phone number too, as a tel: URI), which calendars
 turn into a "Join" button. "Add to calendar" offers the same event as a
 single-event file and as Google Calendar and Outlook links.
 """
-from email.utils import parseaddr
 from urllib.parse import urlencode
 
-from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText, vUri
+from icalendar import Calendar, Event, vUri
 
+from core.calendars import address as _address
+from core.calendars import new_calendar, platform_organizer
 from core.db import utcnow
 from core.urls import absolute_url
 
@@ -23,20 +23,7 @@ PRODID = "-//Casework Academy//Mentoring//EN"
 
 
 def _calendar(method: str | None = None) -> Calendar:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    if method:
-        calendar.add("method", method)
-    return calendar
-
-
-def _address(email: str, name: str, **params) -> vCalAddress:
-    address = vCalAddress(f"mailto:{email}")
-    address.params["cn"] = vText(name)
-    for key, value in params.items():
-        address.params[key.replace("_", "-")] = vText(value)
-    return address
+    return new_calendar(PRODID, method)
 
 
 def booking_event(booking) -> Event:
@@ -57,8 +44,7 @@ def booking_event(booking) -> Event:
             event.add("conference", vUri(place.link),
                       parameters={"value": "URI", "feature": feature, "label": place.kind.value})
     event.add("status", "CONFIRMED" if booking.is_confirmed else "CANCELLED")
-    name, email = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
-    event.add("organizer", _address(email, name or "Casework Academy"))
+    event.add("organizer", platform_organizer())
     event.add("attendee", _address(booking.mentor.email, booking.mentor.display_name, role="CHAIR",
                                    partstat="ACCEPTED"))
     event.add("attendee", _address(booking.learner.email, booking.learner.display_name, role="REQ-PARTICIPANT",

@@ -16,6 +16,7 @@ import accounts.personal_data
 import certificates.personal_data
 import core.personal_data
 import courses.personal_data
+import events.personal_data
 import mentoring.personal_data
 import modules.personal_data
 import plans.personal_data
@@ -26,7 +27,7 @@ from privacy.models import NotesRequest, NotesRequestState
 
 #: the areas holding personal data, in the order the export lists them
 AREAS = (accounts.personal_data, courses.personal_data, modules.personal_data, mentoring.personal_data,
-         certificates.personal_data, plans.personal_data, core.personal_data)
+         certificates.personal_data, events.personal_data, plans.personal_data, core.personal_data)
 
 
 def latest_notes_request(user) -> NotesRequest | None:

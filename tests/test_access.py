@@ -162,6 +162,12 @@ RULES = {
     ("events.list_past_events", "GET"): ("/events/past", EVERYONE),
     ("events.show_event", "GET"): ("/events/{event}", EVERYONE),
     ("events.show_speaker", "GET"): ("/speakers/{speaker}", EVERYONE),
+    ("events.register_self", "POST"): ("/events/{event}/register", SIGNED_IN),
+    ("events.register_members", "GET"): ("/events/{event}/register-members", {"leader", "other_leader"}),
+    ("events.register_members", "POST"): ("/events/{event}/register-members", {"leader", "other_leader"}),
+    ("events.cancel_registration", "POST"): ("/event-registrations/{event_registration}/cancel",
+                                             {"trainee", "leader", "mentor", "admin"}),
+    ("events.list_registrations", "GET"): ("/events/{event}/registrations", {"mentor", "admin"}),
     ("events.list_managed_events", "GET"): ("/admin/events", ADMIN),
     ("events.create_event", "GET"): ("/admin/events/new", ADMIN),
     ("events.create_event", "POST"): ("/admin/events/new", ADMIN),
@@ -328,6 +334,7 @@ def test_the_cases_leave_the_world_as_it_was_built(db, world):
     """Runs after the matrix: every POST above (withdraw, revoke, cancel, decide...) was rolled back with its case."""
     from accounts.models import Organisation
     from courses.models import Enrolment
+    from events.models import EventRegistration
     from mentoring.models import Booking, BookingState
     from modules.models import SignOff, SignOffState
 
@@ -338,4 +345,5 @@ def test_the_cases_leave_the_world_as_it_was_built(db, world):
     assert db.session.get(SignOff, ids["sign_off"]).state == SignOffState.REQUESTED
     assert db.session.get(Invitation, ids["invitation"]).revoked_at is None
     assert db.session.get(Certificate, ids["certificate"]).revoked_at is None
+    assert db.session.get(EventRegistration, ids["event_registration"]).is_active
     assert db.session.get(OutgoingMail, ids["outgoing_mail"]).state == MailState.FAILED

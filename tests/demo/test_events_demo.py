@@ -27,6 +27,7 @@ def test_demo_load_adds_a_past_conference_and_an_upcoming_workshop(runner, clien
     assert len({speaker.id for talk in talks for speaker in talk.speakers}) == 5
     assert len({s.room for s in talks if s.room.startswith("Stream")}) == 2
     assert not workshop.is_past() and workshop.is_registration_open()
+    assert "2 of 6 places left" in client.get(f"/events/{workshop.id}").text
 
     assert workshop.title in client.get("/events").text
     assert conference.title in client.get("/events/past").text

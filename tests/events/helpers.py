@@ -1,10 +1,11 @@
 """Helpers for events tests (and the world of the access matrix)."""
 from datetime import datetime, time, timedelta, timezone
 
+from certificates.operations import new_code
 from core.db import utcnow
 from core.extensions import db
 from core.timezones import local_to_utc
-from events.models import Event, EventKind, EventSession, SessionKind, Speaker
+from events.models import Event, EventKind, EventRegistration, EventSession, RegistrationState, SessionKind, Speaker
 
 
 def new_event(title="Causes of wrongful conviction", days=1, starts_in=timedelta(days=21), capacity=50,
@@ -41,13 +42,22 @@ def new_speaker(name="Dr Ada Byrne", organisation="University of Bristol") -> Sp
     return speaker
 
 
+def new_registration(event: Event, user, state=RegistrationState.REGISTERED) -> EventRegistration:
+    registration = EventRegistration(event_id=event.id, user_id=user.id, state=state, code=new_code())
+    db.session.add(registration)
+    db.session.commit()
+    return registration
+
+
 def add_event_world(people) -> dict:
-    """For the access matrix: a published upcoming event organised by the mentor, with one talk by one speaker."""
+    """For the access matrix: a published upcoming event organised by the mentor, with one talk by one speaker,
+    and the trainee registered."""
     speaker = new_speaker()
     event = new_event(organiser=people["mentor"])
     session = new_session(event, speakers=[speaker])
+    registration = new_registration(event, people["trainee"])
     return {"event": event.id, "event_session": session.id, "speaker": speaker.id,
-            "event_day": event.days[0].isoformat()}
+            "event_day": event.days[0].isoformat(), "event_registration": registration.id}
 
 
 def utc(*args) -> datetime:

@@ -1,0 +1,17 @@
+"""What events holds about a person (their registrations), for privacy's export and erasure."""
+from sqlalchemy import select
+
+from core.extensions import db
+from core.timezones import iso
+from events.models import EventRegistration
+
+
+def _registrations(user):
+    return db.session.scalars(select(EventRegistration).where(EventRegistration.user_id == user.id)
+                              .order_by(EventRegistration.id)).all()
+
+
+def personal_data(user) -> dict:
+    return {"event_registrations": [{"event": r.event.title, "state": r.state.value, "since": iso(r.state_changed_at),
+                                     "registered_at": iso(r.created_at), "check_in_code": r.code}
+                                    for r in _registrations(user)]}
