@@ -1,9 +1,11 @@
 """What events holds about a person (their registrations), for privacy's export and erasure."""
 from sqlalchemy import select
 
+from core.db import utcnow
 from core.extensions import db
 from core.timezones import iso
 from events.models import EventRegistration
+from events.registration import cancel
 
 
 def _registrations(user):
@@ -15,3 +17,12 @@ def personal_data(user) -> dict:
     return {"event_registrations": [{"event": r.event.title, "state": r.state.value, "since": iso(r.state_changed_at),
                                      "registered_at": iso(r.created_at), "check_in_code": r.code}
                                     for r in _registrations(user)]}
+
+
+def erase(user, by) -> None:
+    """Give up the person's places and waitlist places at events not yet over (the next person waiting moves up);
+    registrations for past events stay with the nameless account, so an event's numbers still add up."""
+    now = utcnow()
+    for registration in _registrations(user):
+        if registration.is_active and registration.event.ends_at > now:
+            cancel(registration, by)

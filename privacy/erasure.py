@@ -15,6 +15,7 @@ import accounts.personal_data
 import certificates.personal_data
 import core.personal_data
 import courses.personal_data
+import events.personal_data
 import mentoring.personal_data
 import modules.personal_data
 import plans.personal_data
@@ -28,8 +29,8 @@ from core.urls import path_for
 from privacy.models import ErasureRequest, ErasureState, NotesRequest
 
 #: the order areas erase in: e-mail and notices a step may cause go before core clears them; the account goes last
-ERASING_ORDER = (modules.personal_data, mentoring.personal_data, courses.personal_data, plans.personal_data,
-                 certificates.personal_data, core.personal_data, accounts.personal_data)
+ERASING_ORDER = (modules.personal_data, mentoring.personal_data, courses.personal_data, events.personal_data,
+                 plans.personal_data, certificates.personal_data, core.personal_data, accounts.personal_data)
 
 ERASED_ADDRESS = "an erased address"
 

@@ -160,3 +160,19 @@ def test_capacity_holds_under_concurrent_registrations(db, live_server, http_ses
     counts = dict(db.session.execute(select(EventRegistration.state, func.count(EventRegistration.id))
                                      .group_by(EventRegistration.state)).all())
     assert counts == {RegistrationState.REGISTERED: capacity, RegistrationState.WAITLISTED: applicants - capacity}
+
+
+def test_erasure_gives_up_places_at_events_to_come_and_keeps_past_ones(db, app, make_user):
+    from privacy.erasure import erase
+
+    leaving, waiting = make_user("trainee"), make_user("trainee")
+    upcoming, past = new_event(capacity=1), new_event(starts_in=timedelta(days=-30))
+    new_registration(upcoming, leaving)
+    new_registration(upcoming, waiting, RegistrationState.WAITLISTED)
+    new_registration(past, leaving)
+    with app.test_request_context():
+        erase(leaving, None)
+        db.session.commit()
+    assert _registration(db, upcoming, leaving).state is RegistrationState.CANCELLED
+    assert _registration(db, upcoming, waiting).state is RegistrationState.REGISTERED
+    assert _registration(db, past, leaving).state is RegistrationState.REGISTERED
