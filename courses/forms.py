@@ -112,6 +112,22 @@ class RunForm(Form):
         )
 
 
+class RunStartForm(Form):
+    """Where a new run's values start from: a course's defaults (`course`) or an earlier run (`copy`)."""
+
+    class Meta:
+        csrf = False
+
+    course = IdSelectField("Course", validators=[Optional()])
+    copy = IntegerField("Copy of run", validators=[Optional()])
+    submit = SubmitField("Fill in this course's defaults")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        courses = db.session.scalars(select(Course).where(Course.is_retired.is_(False)).order_by(Course.position))
+        self.course.choices = [(c.id, f"{c.title} ({c.format.label})") for c in courses]
+
+
 class EnrolMembersForm(Form):
     member_ids = MultiCheckboxField("Members to enrol",
                                     validators=[InputRequired(message="Choose at least one member.")])

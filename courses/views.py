@@ -1,18 +1,22 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from dataclasses import asdict
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
-from core.db import paginate
+from core.db import paginate, utcnow
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
 from core.web import safe_redirect_target
 from courses import enrolment as ops
-from courses.forms import CatalogueFilterForm, EnrolMembersForm, RunForm
+from courses.forms import CatalogueFilterForm, EnrolMembersForm, RunForm, RunStartForm
 from courses.models import Course, CourseFormat, CourseModule, Enrolment, EnrolmentState, Run
 from courses.runs import save_run
+from courses.scheduling import RunDraft, copy_of, defaults_for
 from curriculum.models import Module
 
 
@@ -152,13 +156,28 @@ def list_runs():
 @login_required
 def create_run():
     require(Run.can_manage(current_user))
-    form = RunForm()
+    start = RunStartForm(request.args)
+    draft = _run_draft(start) if request.method == "GET" and start.validate() else None
+    form = RunForm(**asdict(draft)) if draft else RunForm()
     if form.validate_on_submit():
         run = save_run(None, form.run_values(), form.mentor_ids.data or [], current_user)
         db.session.commit()
         flash(f"Run created: {run.name}.", "success")
         return redirect(url_for("courses.show_run", run_id=run.id))
-    return render_template("courses/edit_run.html", form=form, run=None)
+    return render_template("courses/edit_run.html", form=form, run=None, start=start,
+                           copied=db.session.get(Run, start.copy.data) if draft and start.copy.data else None)
+
+
+def _run_draft(start: RunStartForm) -> RunDraft | None:
+    today = utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    if start.copy.data is not None:
+        return copy_of(_run_or_404(start.copy.data), today)
+    if start.course.data is not None:
+        course = db.get_or_404(Course, start.course.data)
+        latest = db.session.scalars(select(Run).where(Run.course_id == course.id)
+                                    .order_by(Run.starts_at.desc()).limit(1)).first()
+        return defaults_for(course, latest, today)
+    return None
 
 
 @login_required

@@ -11,8 +11,9 @@ def test_the_top_bar_keeps_to_one_line_at_1280_px(page, db, make_organisation, m
     person = make_user(role, make_organisation() if role in ("trainee", "leader") else None,
                        name="Professor Margaret Elizabeth Hollingsworth-Smythe")
     sign_in(page, person)
-    assert page.locator("nav.site-nav").bounding_box()["height"] <= ONE_LINE
     screenshot(page, f"desktop-{role}-top-bar")
+    assert page.locator("nav.site-nav").bounding_box()["height"] <= ONE_LINE
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
 
 def test_the_administration_menu_opens_from_the_keyboard(page, db, make_user, sign_in):
