@@ -33,7 +33,8 @@ bp.add_url_rule("/admin/users/<int:user_id>", view_func=views.edit_user, methods
 bp.add_url_rule("/admin/audit", view_func=security_views.list_audit_entries)
 bp.add_url_rule("/admin/users/<int:user_id>/two-factor/reset", view_func=security_views.reset_two_factor,
                 methods=["POST"])
-bp.add_url_rule("/admin/mentors/new", view_func=views.create_mentor, methods=["GET", "POST"])
+bp.add_url_rule("/admin/mentors/invite", view_func=views.invite_mentors, methods=["GET", "POST"])
+bp.add_url_rule("/admin/projects/new", view_func=views.create_project, methods=["GET", "POST"])
 bp.add_url_rule("/admin/mail", view_func=views.list_outgoing_mail)
 bp.add_url_rule("/admin/mail/<int:mail_id>/retry", view_func=views.retry_outgoing_mail, methods=["POST"])
 bp.add_url_rule("/notices", view_func=views.list_notices)
@@ -46,6 +47,6 @@ def register(app: Flask) -> None:
     app.after_request(sessions.record_last_seen)
     app.cli.add_command(accounts_cli)
     app.jinja_env.globals.update(can_list_organisations=Organisation.can_list, can_list_people=User.can_list,
-                                 can_search_audit=AuditEntry.can_search,
-                                 can_manage_mail=User.can_manage_mail)
+                                 can_search_audit=AuditEntry.can_search, can_manage_mail=User.can_manage_mail,
+                                 can_invite_mentors=User.can_invite_mentors, can_create_projects=Organisation.can_create)
     app.jinja_env.filters["audit_action"] = audit.describe

@@ -4,7 +4,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from accounts.models import Nation, Organisation, User
+from accounts.models import InvitationRole, Nation, Organisation, User
 from core.extensions import db
 from core.forms import DateField, Form, TimezoneField
 
@@ -121,20 +121,40 @@ class ProfileForm(Form):
 
 
 class InviteForm(Form):
+    role = SelectField("Invite them as", default=InvitationRole.TRAINEE.name,
+                       invalid_choice_message="Choose one of the roles in the list.",
+                       description="The e-mail and the page they accept on say what the role means.")
     emails = TextAreaField("E-mail addresses", validators=[InputRequired(message="Enter at least one address.")],
                            description="One address per line (or separated by commas). Each gets a link valid for 7 days.")
     submit = SubmitField("Send invitations")
 
     addresses: list[str] = []
 
+    def __init__(self, *args, roles: list[InvitationRole], **kwargs):
+        """`roles`: what the inviter may invite to (Invitation.roles_for); with only one, there is no choice."""
+        super().__init__(*args, **kwargs)
+        self.roles = roles
+        self.role.choices = [(role.name, "Co-leader" if role is InvitationRole.LEADER else role.value)
+                             for role in roles]
+        if len(roles) == 1:
+            del self.role
+
+    @property
+    def chosen_role(self) -> InvitationRole:
+        return InvitationRole[self.role.data] if "role" in self else self.roles[0]
+
     def validate_emails(self, field):
-        addresses = [part.strip().lower() for part in field.data.replace(",", "\n").splitlines() if part.strip()]
-        if len(addresses) > 100:
-            raise ValidationError("Invite at most 100 people at a time.")
-        bad = [address for address in addresses if not _is_email(address)]
-        if bad:
-            raise ValidationError(f"These are not e-mail addresses: {', '.join(bad[:10])}")
-        self.addresses = addresses
+        self.addresses = _addresses(field.data)
+
+
+def _addresses(text: str) -> list[str]:
+    addresses = [part.strip().lower() for part in text.replace(",", "\n").splitlines() if part.strip()]
+    if len(addresses) > 100:
+        raise ValidationError("Invite at most 100 people at a time.")
+    bad = [address for address in addresses if not _is_email(address)]
+    if bad:
+        raise ValidationError(f"These are not e-mail addresses: {', '.join(bad[:10])}")
+    return addresses
 
 
 class AcceptInvitationForm(Form):
@@ -170,15 +190,27 @@ class UserRolesForm(Form):
             raise ValidationError("Only a member of a project can lead it.")
 
 
-class CreateMentorForm(Form):
-    display_name = StringField("Name", validators=[InputRequired(message="Enter the mentor's name."), Length(max=120)])
-    email = _email_field("E-mail address")
-    submit = SubmitField("Create mentor account")
+class CreateProjectForm(Form):
+    """An administrator sets up a project and invites its leaders."""
 
-    def validate_email(self, field):
-        if User.find_by_email(field.data):
-            raise ValidationError("An account with this address exists already.")
+    organisation_name = StringField("Name of the innocence project", validators=[
+        InputRequired(message="Enter the project's name."), Length(max=200)],
+        description="For example: Northtown University Innocence Project")
+    institution = StringField("University or firm", validators=[
+        InputRequired(message="Enter the university or firm the project belongs to."), Length(max=200)])
+    nation = SelectField("Where the project works", choices=[(n.name, n.value) for n in Nation],
+                         validators=[DataRequired()])
+    leader_emails = TextAreaField("Leaders' e-mail addresses", validators=[
+        InputRequired(message="Enter the address of at least one leader.")],
+        description="One address per line. Each gets an invitation to lead the project, valid for 7 days.")
+    submit = SubmitField("Create the project and invite its leaders")
 
+    addresses: list[str] = []
+
+    validate_organisation_name = FinishRegistrationForm.validate_organisation_name
+
+    def validate_leader_emails(self, field):
+        self.addresses = _addresses(field.data)
 
 
 class AuditSearchForm(Form):

@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ColumnElement, Enum, ForeignKey, String, UniqueConstraint, false, select, true
+from sqlalchemy import ColumnElement, Enum, ForeignKey, Index, String, UniqueConstraint, false, select, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -72,6 +72,11 @@ class Organisation(db.Model):
     @staticmethod
     def can_list_matrices(user) -> bool:
         """Only administrators see every organisation, so only they pick among the matrices."""
+        return user.is_authenticated and user.is_admin
+
+    @staticmethod
+    def can_create(user) -> bool:
+        """Administrators set up a project themselves (approved at once) and invite its leaders."""
         return user.is_authenticated and user.is_admin
 
     def can_enrol_members(self, user) -> bool:
@@ -187,9 +192,9 @@ class User(UserMixin, db.Model):
         return user.is_authenticated and user.is_admin
 
     @staticmethod
-    def can_create_mentor(user) -> bool:
-        """Administrators bring mentors in."""
-        return user.is_authenticated and user.is_admin
+    def can_invite_mentors(user) -> bool:
+        """Administrators bring mentors in, by invitation."""
+        return bool(Invitation.roles_for(user, None))
 
     def can_be_edited_by(self, editor) -> bool:
         """Administrators change people's roles and deactivate accounts."""
@@ -235,17 +240,61 @@ class UserSession(db.Model):
         return self.ended_at is not None
 
 
+class InvitationRole(enum.Enum):
+    """What accepting an invitation makes someone; `meaning` is what the e-mail and the acceptance page say."""
+
+    TRAINEE = "Trainee"
+    LEADER = "Project leader"
+    MENTOR = "Mentor"
+
+    @property
+    def meaning(self) -> str:
+        return _ROLE_MEANINGS[self]
+
+    @property
+    def flag(self) -> str:
+        """The User column that holds this role."""
+        return {InvitationRole.TRAINEE: "is_trainee", InvitationRole.LEADER: "is_leader",
+                InvitationRole.MENTOR: "is_mentor"}[self]
+
+
+_ROLE_MEANINGS = {
+    InvitationRole.TRAINEE: (
+        "As a trainee you work through the courses your project enrols you on: you read the lessons, take each "
+        "module's quiz, ask a mentor to sign off your casework skills and book one-to-one sessions with your "
+        "mentors. Your project's leaders see your progress."),
+    InvitationRole.LEADER: (
+        "As a project leader you run the project here: you invite and enrol your team, see who is signed off on "
+        "what in the competency matrix, and book mentoring for yourself. You can take the courses too."),
+    InvitationRole.MENTOR: (
+        "As a mentor you publish the hours you are free, run one-to-one sessions with trainees and project "
+        "leaders, write session notes, mark written answers and sign off trainees' modules. You belong to no "
+        "one project."),
+}
+
+
 class Invitation(db.Model):
-    """A leader's invitation to join their organisation; the e-mailed link is signed and single use."""
+    """An invitation with a role: to a project (trainee or leader) or, with no project, as a mentor.
+
+    The e-mailed link is signed and single use.
+    """
 
     __tablename__ = "invitations"
-    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "email"),
+        # One mentor invitation per address (re-inviting refreshes it): the constraint above never compares NULLs.
+        Index("uq_invitations_mentor_email", "email", unique=True, sqlite_where=text("organisation_id IS NULL"),
+              postgresql_where=text("organisation_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
+    #: None for a mentor's invitation: mentors belong to no project
+    organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[InvitationRole] = mapped_column(Enum(InvitationRole, native_enum=False, length=16),
+                                                 default=InvitationRole.TRAINEE)
     invited_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -253,13 +302,21 @@ class Invitation(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
     invited_by: Mapped[User | None] = relationship()
 
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
 
-    def can_revoke(self, user) -> bool:
-        return self.is_open and self.organisation.can_manage(user)
+    @staticmethod
+    def roles_for(user, organisation: Organisation | None) -> list[InvitationRole]:
+        """The roles `user` may invite people to: into a project, its leaders (and administrators) invite trainees
+        and co-leaders; with no project, administrators invite mentors."""
+        if organisation is None:
+            return [InvitationRole.MENTOR] if user.is_authenticated and user.is_admin else []
+        return [InvitationRole.TRAINEE, InvitationRole.LEADER] if organisation.can_manage(user) else []
 
+    def can_revoke(self, user) -> bool:
+        """Whoever could send it withdraws an open invitation."""
+        return self.is_open and self.role in Invitation.roles_for(user, self.organisation)

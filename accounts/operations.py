@@ -1,14 +1,13 @@
 """Account rules: registration, invitations, approval, tokens. Flush only; views commit."""
 import hashlib
 import hmac
-import secrets
 from datetime import timedelta
 
 from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from accounts.models import Invitation, Nation, Organisation, OrganisationState, User
+from accounts.models import Invitation, InvitationRole, Nation, Organisation, OrganisationState, User
 from accounts.sessions import end_sessions
 from core import audit
 from core.db import utcnow
@@ -17,7 +16,6 @@ from core.mail import queue_mail
 from core.urls import absolute_url
 
 PASSWORD_RESET_AGE = timedelta(hours=1)
-WELCOME_AGE = timedelta(days=7)
 INVITATION_AGE = timedelta(days=7)
 REGISTRATION_AGE = timedelta(days=1)
 
@@ -41,23 +39,22 @@ def _read_token(purpose: str, token: str, max_age: timedelta) -> dict:
 
 # -- passwords -----------------------------------------------------------------
 
-def _password_fingerprint(user: User, purpose: str) -> str:
+def _password_fingerprint(user: User) -> str:
     # A keyed digest of the password hash: it changes when the password does, so a used link stops
     # working, yet the link (signed, not encrypted) shows nothing of the hash itself.
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"{purpose}:{user.password_hash}".encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, f"password-reset:{user.password_hash}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def password_token(user: User, purpose: str = "password-reset") -> str:
-    return _serializer(purpose).dumps({"id": user.id, "pw": _password_fingerprint(user, purpose)})
+def password_token(user: User) -> str:
+    return _serializer("password-reset").dumps({"id": user.id, "pw": _password_fingerprint(user)})
 
 
-def user_for_password_token(token: str, purpose: str = "password-reset") -> User:
-    max_age = PASSWORD_RESET_AGE if purpose == "password-reset" else WELCOME_AGE
-    payload = _read_token(purpose, token, max_age)
+def user_for_password_token(token: str) -> User:
+    payload = _read_token("password-reset", token, PASSWORD_RESET_AGE)
     user = db.session.get(User, payload.get("id"))
     if user is None or not user.is_active or not hmac.compare_digest(
-            str(payload.get("pw", "")), _password_fingerprint(user, purpose)):
+            str(payload.get("pw", "")), _password_fingerprint(user)):
         raise TokenError("This link has already been used. Ask for a new one if you need it.")
     return user
 
@@ -145,19 +142,6 @@ def decide_organisation(organisation: Organisation, approve: bool, admin: User) 
                                        leader=leader, link=absolute_url("dashboards.dashboard")))
 
 
-def create_mentor(display_name: str, email: str, admin: User) -> User:
-    """A mentor account with an unusable password; the e-mailed link lets them set one (7 days)."""
-    user = User(email=email.strip().lower(), display_name=display_name.strip(), is_mentor=True)
-    user.set_password(secrets.token_urlsafe(32))
-    db.session.add(user)
-    db.session.flush()
-    audit.record("user.create_mentor", actor=admin, subject=user)
-    link = absolute_url("accounts.reset_password", token=password_token(user, "welcome"), welcome=1)
-    queue_mail(user.email, "Your Casework Academy mentor account",
-               render_template("accounts/email/mentor_welcome.txt", user=user, link=link))
-    return user
-
-
 ROLE_FLAGS = ("is_admin", "is_mentor", "is_leader", "is_trainee", "is_active_account")
 
 
@@ -192,35 +176,73 @@ def invitation_for_token(token: str) -> Invitation:
     if invitation.accepted_at is not None:
         raise TokenError("This invitation has already been accepted. Sign in instead.")
     if invitation.revoked_at is not None:
-        raise TokenError("This invitation was withdrawn. Ask your project leader for a new one.")
+        raise TokenError("This invitation was withdrawn. Ask whoever invited you for a new one.")
     return invitation
 
 
-def invite_members(organisation: Organisation, emails: list[str], leader: User) -> tuple[list[str], list[str]]:
-    """Invite each address; returns (invited, skipped-with-reason). Re-inviting refreshes the link."""
+def _holds(user: User | None, role: InvitationRole, organisation: Organisation | None) -> bool:
+    """Whether the account already has the role the invitation would give (in that project)."""
+    if user is None or not getattr(user, role.flag):
+        return False
+    return organisation is None or user.organisation_id == organisation.id
+
+
+def invite(organisation: Organisation | None, emails: list[str], role: InvitationRole,
+           by: User) -> tuple[list[str], list[str]]:
+    """Invite each address to `role` (in `organisation`, or as a mentor with None); returns (invited, skipped-with-reason).
+
+    Re-inviting an address refreshes its invitation (a new link; the old one
+    stops working) and may change its role. The caller has checked that `by`
+    may invite to this role (`Invitation.roles_for`).
+    """
     invited, skipped = [], []
-    members = {member.email for member in organisation.members}
+    accounts = {user.email: user for user in db.session.scalars(select(User).where(User.email.in_(emails)))}
+    in_project = (Invitation.organisation_id == organisation.id if organisation is not None
+                  else Invitation.organisation_id.is_(None))
     existing = {inv.email: inv for inv in db.session.scalars(
-        select(Invitation).where(Invitation.organisation_id == organisation.id, Invitation.email.in_(emails)))}
+        select(Invitation).where(in_project, Invitation.email.in_(emails)))}
     for email in dict.fromkeys(emails):
-        if email in members:
-            skipped.append(f"{email} is already a member")
+        if _holds(accounts.get(email), role, organisation):
+            skipped.append(f"{email} is already a {role.value.lower()}"
+                           + (f" of {organisation.name}" if organisation is not None else ""))
             continue
         invitation = existing.get(email)
         if invitation is None:
-            invitation = Invitation(organisation_id=organisation.id, email=email)
+            invitation = Invitation(organisation_id=organisation.id if organisation is not None else None,
+                                    email=email)
             db.session.add(invitation)
+        invitation.role = role
         invitation.created_at, invitation.revoked_at, invitation.accepted_at = utcnow(), None, None
-        invitation.invited_by_id = leader.id
+        invitation.invited_by_id = by.id
         db.session.flush()
-        audit.record("invitation.send", actor=leader, detail={"invitation_id": invitation.id,
-                                                              "organisation_id": organisation.id})
-        link = absolute_url("accounts.accept_invitation", token=invitation_token(invitation))
-        queue_mail(email, f"Join {organisation.name} on Casework Academy",
-                   render_template("accounts/email/invitation.txt", organisation=organisation,
-                                   leader=leader, link=link, days=INVITATION_AGE.days))
+        audit.record("invitation.send", actor=by, detail={
+            "invitation_id": invitation.id, "role": role.name,
+            "organisation_id": organisation.id if organisation is not None else None})
+        _send_invitation(invitation, by)
         invited.append(email)
     return invited, skipped
+
+
+def _send_invitation(invitation: Invitation, by: User) -> None:
+    where = invitation.organisation.name if invitation.organisation is not None else "Casework Academy"
+    subject = (f"Join {where} on Casework Academy as a {invitation.role.value.lower()}"
+               if invitation.organisation is not None else "Join Casework Academy as a mentor")
+    link = absolute_url("accounts.accept_invitation", token=invitation_token(invitation))
+    queue_mail(invitation.email, subject,
+               render_template("accounts/email/invitation.txt", invitation=invitation, inviter=by, link=link,
+                               days=INVITATION_AGE.days))
+
+
+def create_project(name: str, institution: str, nation: Nation, leader_emails: list[str],
+                   admin: User) -> tuple[Organisation, list[str], list[str]]:
+    """A project set up by an administrator: approved at once, and its leaders invited."""
+    organisation = Organisation(name=name.strip(), institution=institution.strip(), nation=nation,
+                                state=OrganisationState.APPROVED, decided_at=utcnow(), decided_by_id=admin.id)
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record("organisation.create", actor=admin, detail={"organisation_id": organisation.id})
+    invited, skipped = invite(organisation, leader_emails, InvitationRole.LEADER, admin)
+    return organisation, invited, skipped
 
 
 def revoke_invitation(invitation: Invitation, by: User) -> None:
@@ -230,15 +252,22 @@ def revoke_invitation(invitation: Invitation, by: User) -> None:
 
 
 def accept_invitation(invitation: Invitation, user: User | None, display_name: str = "", password: str = "") -> User:
-    """Join the organisation: an existing account (signed in as the invited address) or a new one."""
+    """Take the invitation's role: an existing account (signed in as the invited address) or a new one.
+
+    A project invitation also makes the person a member of the project (the
+    view refuses a member of another project first); a mentor's invitation
+    leaves their project as it is.
+    """
     if user is None:
         user = User(email=invitation.email, display_name=display_name.strip())
         user.set_password(password)
         db.session.add(user)
-    user.organisation_id = invitation.organisation_id
-    user.is_trainee = True
+    if invitation.organisation_id is not None:
+        user.organisation_id = invitation.organisation_id
+    setattr(user, invitation.role.flag, True)
     invitation.accepted_at = utcnow()
     db.session.flush()
-    audit.record("invitation.accept", actor=user, subject=user, detail={"invitation_id": invitation.id,
-                                                                     "organisation_id": invitation.organisation_id})
+    audit.record("invitation.accept", actor=user, subject=user, detail={
+        "invitation_id": invitation.id, "role": invitation.role.name,
+        "organisation_id": invitation.organisation_id})
     return user

@@ -8,7 +8,7 @@ from accounts import operations as ops
 from accounts import security_views, sessions
 from accounts.forms import (
     AcceptInvitationForm,
-    CreateMentorForm,
+    CreateProjectForm,
     FinishRegistrationForm,
     ForgotPasswordForm,
     InviteForm,
@@ -18,7 +18,7 @@ from accounts.forms import (
     SignInForm,
     UserRolesForm,
 )
-from accounts.models import Invitation, Nation, Organisation, OrganisationState, User
+from accounts.models import Invitation, InvitationRole, Nation, Organisation, OrganisationState, User
 from core import audit, notices
 from core.db import paginate, utcnow
 from core.extensions import db, limiter, login_manager
@@ -116,9 +116,8 @@ def request_password_reset():
 
 
 def reset_password(token: str):
-    purpose = "welcome" if request.args.get("welcome") else "password-reset"
     try:
-        user = ops.user_for_password_token(token, purpose)
+        user = ops.user_for_password_token(token)
     except ops.TokenError as error:
         return render_template("accounts/token_error.html", message=str(error)), 400
     form = SetPasswordForm()
@@ -157,14 +156,19 @@ def end_other_sessions():
 
 # -- organisations and invitations ------------------------------------------------
 
+def _open_invitations(organisation_id: int | None) -> list[Invitation]:
+    in_project = (Invitation.organisation_id == organisation_id if organisation_id is not None
+                  else Invitation.organisation_id.is_(None))
+    return db.session.scalars(
+        select(Invitation).where(in_project, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .order_by(Invitation.created_at.desc()).limit(500)).all()
+
+
 def _render_organisation(organisation: Organisation, invite_form: InviteForm, status: int = 200):
-    invitations = db.session.scalars(
-        select(Invitation).where(Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
-                                 Invitation.revoked_at.is_(None)).order_by(Invitation.created_at.desc())).all()
     members = paginate(select(User).where(User.organisation_id == organisation.id)
                        .order_by(User.display_name, User.id))
-    return render_template("accounts/show_organisation.html", organisation=organisation, invitations=invitations,
-                           members=members,
+    return render_template("accounts/show_organisation.html", organisation=organisation,
+                           invitations=_open_invitations(organisation.id), members=members,
                            invite_form=invite_form, action_form=ActionForm(), now=utcnow(),
                            invitation_age=ops.INVITATION_AGE), status
 
@@ -173,24 +177,59 @@ def _render_organisation(organisation: Organisation, invite_form: InviteForm, st
 def show_organisation(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     require(organisation.can_manage(current_user))
-    return _render_organisation(organisation, InviteForm())
+    return _render_organisation(organisation, InviteForm(roles=Invitation.roles_for(current_user, organisation)))
+
+
+def _flash_invited(invited: list[str], skipped: list[str]) -> None:
+    if invited:
+        flash(f"Invitation sent to {', '.join(invited)}.", "success")
+    for reason in skipped:
+        flash(f"Not invited: {reason}.", "warning")
 
 
 @login_required
 @limiter.limit("30 per hour")
 def invite_members(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
-    require(organisation.can_manage(current_user))
-    form = InviteForm()
+    roles = Invitation.roles_for(current_user, organisation)
+    require(roles)
+    form = InviteForm(roles=roles)
     if not form.validate_on_submit():
         return _render_organisation(organisation, form, 400)
-    invited, skipped = ops.invite_members(organisation, form.addresses, current_user)
+    invited, skipped = ops.invite(organisation, form.addresses, form.chosen_role, current_user)
     db.session.commit()
-    if invited:
-        flash(f"Invitation sent to {', '.join(invited)}.", "success")
-    for reason in skipped:
-        flash(f"Not invited: {reason}.", "warning")
+    _flash_invited(invited, skipped)
     return redirect(url_for("accounts.show_organisation", organisation_id=organisation.id))
+
+
+@login_required
+@limiter.limit("30 per hour", methods=["POST"])
+def invite_mentors():
+    require(User.can_invite_mentors(current_user))
+    form = InviteForm(roles=Invitation.roles_for(current_user, None))
+    if form.validate_on_submit():
+        invited, skipped = ops.invite(None, form.addresses, InvitationRole.MENTOR, current_user)
+        db.session.commit()
+        _flash_invited(invited, skipped)
+        return redirect(url_for("accounts.invite_mentors"))
+    return render_template("accounts/invite_mentors.html", form=form, invitations=_open_invitations(None),
+                           action_form=ActionForm(), now=utcnow(), invitation_age=ops.INVITATION_AGE,
+                           meaning=InvitationRole.MENTOR.meaning), 400 if form.errors else 200
+
+
+@login_required
+def create_project():
+    require(Organisation.can_create(current_user))
+    form = CreateProjectForm()
+    if form.validate_on_submit():
+        organisation, invited, skipped = ops.create_project(
+            form.organisation_name.data, form.institution.data, Nation[form.nation.data], form.addresses,
+            current_user)
+        db.session.commit()
+        flash(f"{organisation.name} is set up and approved.", "success")
+        _flash_invited(invited, skipped)
+        return redirect(url_for("accounts.show_organisation", organisation_id=organisation.id))
+    return render_template("accounts/create_project.html", form=form, meaning=InvitationRole.LEADER.meaning)
 
 
 @login_required
@@ -201,7 +240,15 @@ def revoke_invitation(invitation_id: int):
         ops.revoke_invitation(invitation, current_user)
         db.session.commit()
         flash(f"The invitation to {invitation.email} is withdrawn.", "info")
+    if invitation.organisation_id is None:
+        return redirect(url_for("accounts.invite_mentors"))
     return redirect(url_for("accounts.show_organisation", organisation_id=invitation.organisation_id))
+
+
+def _joined(invitation: Invitation) -> str:
+    if invitation.organisation is None:
+        return "You are now a mentor on Casework Academy. Start by setting the hours you are free."
+    return f"You have joined {invitation.organisation.name} as a {invitation.role.value.lower()}."
 
 
 def accept_invitation(token: str):
@@ -214,14 +261,14 @@ def accept_invitation(token: str):
         if not current_user.is_authenticated or current_user.id != existing.id:
             flash(f"You already have an account as {invitation.email}. Sign in to accept the invitation.", "info")
             return redirect(url_for("accounts.sign_in", next=request.path))
-        if existing.organisation_id not in (None, invitation.organisation_id):
+        if invitation.organisation_id is not None and existing.organisation_id not in (None, invitation.organisation_id):
             return render_template("accounts/token_error.html", message=(
                 "Your account already belongs to another project. Ask an administrator to move it.")), 409
         form = ActionForm()
         if form.validate_on_submit():
             ops.accept_invitation(invitation, existing)
             db.session.commit()
-            flash(f"You have joined {invitation.organisation.name}.", "success")
+            flash(_joined(invitation), "success")
             return redirect(url_for("dashboards.dashboard"))
         return render_template("accounts/accept_invitation.html", invitation=invitation, form=form, existing=existing)
     form = AcceptInvitationForm()
@@ -229,7 +276,7 @@ def accept_invitation(token: str):
         user = ops.accept_invitation(invitation, None, form.display_name.data, form.password.data)
         sessions.sign_in(user)
         db.session.commit()
-        flash(f"Welcome to Casework Academy. You have joined {invitation.organisation.name}.", "success")
+        flash(f"Welcome to Casework Academy. {_joined(invitation)}", "success")
         return redirect(url_for("dashboards.dashboard"))
     return render_template("accounts/accept_invitation.html", invitation=invitation, form=form, existing=None)
 
@@ -317,19 +364,6 @@ def edit_user(user_id: int):
         audit.record("user.view", actor=current_user, subject=user)
         db.session.commit()
     return render_template("accounts/edit_user.html", form=form, user=user)
-
-
-@login_required
-def create_mentor():
-    require(User.can_create_mentor(current_user))
-    form = CreateMentorForm()
-    if form.validate_on_submit():
-        user = ops.create_mentor(form.display_name.data, form.email.data, current_user)
-        db.session.commit()
-        flash(f"Mentor account created for {user.display_name}; they have been e-mailed a link to set a password.",
-              "success")
-        return redirect(url_for("accounts.list_users"))
-    return render_template("accounts/create_mentor.html", form=form)
 
 
 @login_required

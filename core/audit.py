@@ -34,6 +34,7 @@ ACTIONS = {
     "invitation.accept": "Invitation accepted",
     "invitation.revoke": "Invitation withdrawn",
     "organisation.register": "Project registered",
+    "organisation.create": "Project set up by an administrator",
     "organisation.approve": "Project approved",
     "organisation.reject": "Project rejected",
     "evidence.download": "Sign-off evidence file downloaded",

@@ -126,8 +126,10 @@ RULES = {
     ("accounts.list_users", "GET"): ("/admin/users", ADMIN),
     ("accounts.list_outgoing_mail", "GET"): ("/admin/mail", ADMIN),
     ("accounts.retry_outgoing_mail", "POST"): ("/admin/mail/{outgoing_mail}/retry", ADMIN),
-    ("accounts.create_mentor", "GET"): ("/admin/mentors/new", ADMIN),
-    ("accounts.create_mentor", "POST"): ("/admin/mentors/new", ADMIN),
+    ("accounts.invite_mentors", "GET"): ("/admin/mentors/invite", ADMIN),
+    ("accounts.invite_mentors", "POST"): ("/admin/mentors/invite", ADMIN),
+    ("accounts.create_project", "GET"): ("/admin/projects/new", ADMIN),
+    ("accounts.create_project", "POST"): ("/admin/projects/new", ADMIN),
     ("accounts.edit_user", "GET"): ("/admin/users/{trainee_id}", ADMIN),
     ("accounts.edit_user", "POST"): ("/admin/users/{trainee_id}", ADMIN),
     # -- mentoring: a session between "trainee" and "mentor"; nobody else sees it, notes are the mentor's to write
@@ -211,6 +213,9 @@ _SESSION = {"title": "Eyewitnesses", "kind": "talk", "day": "{event_day}", "star
 FORMS = {
     ("accounts.decide_organisation", "POST"): {"decision": "approve"},
     ("accounts.invite_members", "POST"): {"emails": "newcomer@example.org"},
+    ("accounts.invite_mentors", "POST"): {"emails": "new-mentor@example.org"},
+    ("accounts.create_project", "POST"): {"organisation_name": "A new project", "institution": "A university",
+                                          "nation": "SCOTLAND", "leader_emails": "new-leader@example.org"},
     ("certificates.revoke_certificate", "POST"): {"reason": "Issued in error."},
     ("accounts.set_up_two_factor", "POST"): {"password": TEST_PASSWORD, "code": "{totp_code}"},
     ("accounts.replace_recovery_codes", "POST"): {"codes-password": TEST_PASSWORD, "codes-code": "{totp_code}"},

@@ -128,18 +128,6 @@ def test_a_member_of_another_project_cannot_join_by_invitation(client, db, login
     assert member.organisation_id == other.id
 
 
-def test_admin_creates_a_mentor_who_sets_a_password_by_e_mail(client, db, login_as, make_user, outbox):
-    login_as(make_user("admin"))
-    response = client.post("/admin/mentors/new", data={"display_name": "Dr Mentor", "email": "mentor.new@example.org"})
-    assert response.status_code == 302
-    mentor = User.find_by_email("mentor.new@example.org")
-    assert mentor.is_mentor and not mentor.is_admin
-    link = _link(outbox("mentor.new@example.org")[0])
-    client.post("/sign-out")
-    assert client.post(link, data={"password": "mentor password 1", "confirm": "mentor password 1"}).status_code == 302
-    assert client.post("/sign-in", data={"email": mentor.email, "password": "mentor password 1"}).status_code == 302
-
-
 def test_organisation_page_lists_members_and_open_invitations(client, db, login_as, make_organisation, make_user):
     organisation = make_organisation()
     login_as(make_user("leader", organisation))

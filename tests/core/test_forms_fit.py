@@ -26,7 +26,7 @@ WRITES = {
     ("FinishRegistrationForm", "display_name"): User.display_name, ("RegisterForm", "email"): User.email,
     ("FinishRegistrationForm", "organisation_name"): Organisation.name, ("FinishRegistrationForm", "institution"): Organisation.institution,
     ("ProfileForm", "display_name"): User.display_name, ("AcceptInvitationForm", "display_name"): User.display_name,
-    ("CreateMentorForm", "display_name"): User.display_name, ("CreateMentorForm", "email"): User.email,
+    ("CreateProjectForm", "organisation_name"): Organisation.name, ("CreateProjectForm", "institution"): Organisation.institution,
     ("RunForm", "venue"): Run.venue, ("RunForm", "video_link"): Run.video_link,
     ("PlaceForm", "place_detail"): Booking.place_value, ("AvailabilityForm", "place_detail"): Booking.place_value,
     ("BookingForm", "topic"): Booking.topic, ("BookingForm", "request_key"): Booking.request_key,
@@ -38,6 +38,7 @@ NOT_STORED_AS_TYPED = {
     ("SetPasswordForm", "confirm"): "must equal the password", ("FinishRegistrationForm", "confirm"): "must equal the password",
     ("AcceptInvitationForm", "confirm"): "must equal the password",
     ("InviteForm", "emails"): "split into addresses, each checked by email_validator (at most 254 characters)",
+    ("CreateProjectForm", "leader_emails"): "split into addresses, each checked by email_validator (at most 254 characters)",
     ("VerifyCertificateForm", "code"): "normalised to 16 letters and digits, or refused",
     ("RescheduleForm", "start"): "parsed as a date and time, or refused",
 }
