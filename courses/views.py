@@ -123,8 +123,16 @@ def enrol_members(run_id: int):
     members = db.session.scalars(select(User).where(User.organisation_id == organisation.id,
                                                     User.is_active_account.is_(True))
                                  .order_by(User.display_name)).all()
-    current = {e.user_id: e for e in db.session.scalars(select(Enrolment).where(
-        Enrolment.run_id == run.id, Enrolment.user_id.in_([m.id for m in members])))}
+    enrolments = db.session.scalars(
+        select(Enrolment).join(Run).where(Enrolment.user_id.in_([m.id for m in members]),
+                                          Enrolment.state != EnrolmentState.WITHDRAWN,
+                                          db.or_(Run.id == run.id, Run.ends_at > utcnow()))
+        .order_by(Run.starts_at).options(selectinload(Enrolment.run).selectinload(Run.course))).all()
+    current = {e.user_id: e for e in enrolments if e.run_id == run.id}
+    elsewhere = {}
+    for enrolment in enrolments:
+        if enrolment.run_id != run.id:
+            elsewhere.setdefault(enrolment.user_id, []).append(enrolment)
     form = EnrolMembersForm()
     form.member_ids.choices = [(m.id, m.display_name) for m in members
                                if m.id not in current or not current[m.id].is_active]
@@ -140,7 +148,7 @@ def enrol_members(run_id: int):
             flash(f"The run is full; on the waitlist: {', '.join(waiting)}.", "info")
         return redirect(url_for("courses.show_run", run_id=run.id))
     return render_template("courses/enrol_members.html", run=run, form=form, current=current, members=members,
-                           taken=ops.seats_taken([run.id]).get(run.id, 0))
+                           elsewhere=elsewhere, taken=ops.seats_taken([run.id]).get(run.id, 0))
 
 
 # -- administration -----------------------------------------------------------

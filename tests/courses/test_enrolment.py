@@ -186,3 +186,30 @@ def test_mentor_relationships_follow_seats_in_the_mentors_runs(db, make_user, ma
     assert mentor_ids_of(seated.id) == {mentor.id}
     assert mentor_ids_of(elsewhere.id) == {other_mentor.id}
     assert set(db.session.scalars(learners_overseen_by(mentor.id))) == {seated.id}
+
+
+def test_the_enrol_members_list_shows_roles_and_other_enrolments_in_a_fixed_number_of_statements(
+        client, db, login_as, make_organisation, make_user, make_run, enrol, count_queries):
+    organisation = make_organisation()
+    login_as(make_user("leader", organisation, name="Lena Leader"))
+    run, other_run = make_run(), make_run(course_slug="two-week-programme")
+    run_id = run.id
+
+    def statements_for(members: int) -> int:
+        for _ in range(members):
+            member = make_user("trainee", organisation)
+            enrol(other_run, member)
+        db.session.commit()
+        other_run_name = other_run.name
+        with count_queries() as queries:
+            page = client.get(f"/runs/{run_id}/enrol-members").get_data(as_text=True)
+        assert other_run_name in page and "Trainee" in page
+        return len(queries)
+
+    small = statements_for(2)
+    large = statements_for(20)
+    assert small == large
+    already = make_user("trainee", organisation, name="Already Here")
+    enrol(run, already)
+    page = client.get(f"/runs/{run.id}/enrol-members").get_data(as_text=True)
+    assert "enrolled here" in page and f'value="{already.id}"' not in page
