@@ -1,9 +1,10 @@
-"""What accounts holds about a person, for privacy's export and erasure."""
+"""What accounts holds about a person, for privacy's export, erasure and retention schedule."""
 import secrets
+from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
-from accounts.models import Invitation, User, UserSession
+from accounts.models import Invitation, Organisation, OrganisationState, User, UserSession
 from core.extensions import db
 from core.timezones import iso
 
@@ -54,3 +55,26 @@ def erase(user: User, by) -> None:
     user.organisation_id = None
     user.last_sign_in_at = None
     db.session.flush()
+
+
+def last_active(user: User) -> datetime:
+    return user.last_sign_in_at or user.created_at
+
+
+def inactive_since(before: datetime, organisation_id: int | None = None) -> list[User]:
+    """Retention: the accounts nobody has signed in to since `before` (or, never signed in, created before it),
+    of one organisation if given. Administrators' accounts are kept (they run the site), and so are accounts
+    already erased."""
+    query = select(User).where(func.coalesce(User.last_sign_in_at, User.created_at) < before,
+                               User.is_admin.is_(False), ~User.email.like("erased-%@erased.invalid"))
+    if organisation_id is not None:
+        query = query.where(User.organisation_id == organisation_id)
+    return list(db.session.scalars(query.order_by(User.display_name, User.id)))
+
+
+def purge_declined_organisations(before: datetime, dry_run: bool) -> int:
+    """Retention: delete projects whose registration was declined before `before` (their people stay, projectless)."""
+    wanted = (Organisation.state == OrganisationState.REJECTED, Organisation.decided_at < before)
+    if dry_run:
+        return db.session.scalar(select(func.count(Organisation.id)).where(*wanted))
+    return db.session.execute(delete(Organisation).where(*wanted)).rowcount

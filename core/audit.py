@@ -78,6 +78,7 @@ ACTIONS = {
     "privacy.erasure_request": "Erasure asked for",
     "privacy.erasure_withdraw": "Erasure request withdrawn",
     "privacy.erase": "Personal data erased",
+    "privacy.purge": "Retention purge",
 }
 
 

@@ -1,9 +1,12 @@
-"""What core holds about a person (notices, e-mail sent to them, audit entries), for privacy's export and erasure."""
-from sqlalchemy import delete, or_, select, update
+"""What core holds about a person (notices, e-mail sent to them, audit entries), for privacy's export,
+erasure and retention schedule."""
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select, update
 
 from core.audit import AuditEntry
 from core.extensions import db
-from core.mail import OutgoingMail
+from core.mail import MailState, OutgoingMail
 from core.notices import Notice
 from core.timezones import iso
 
@@ -56,3 +59,18 @@ def erase(user, by) -> None:
         select(OutgoingMail).execution_options(yield_per=200)) if _mentions(row, needles)]
     if mentioning:
         db.session.execute(delete(OutgoingMail).where(OutgoingMail.id.in_(mentioning)))
+
+
+def purge_audit_entries(before: datetime, dry_run: bool) -> int:
+    """Retention: delete audit entries older than `before` (one Core DELETE: the ORM refuses to delete entries)."""
+    if dry_run:
+        return db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.at < before))
+    return db.session.execute(delete(AuditEntry).where(AuditEntry.at < before)).rowcount
+
+
+def purge_sent_mail(before: datetime, dry_run: bool) -> int:
+    """Retention: delete e-mail sent (or given up on) before `before` from the outbox; waiting mail stays."""
+    wanted = (OutgoingMail.state != MailState.PENDING, OutgoingMail.created_at < before)
+    if dry_run:
+        return db.session.scalar(select(func.count(OutgoingMail.id)).where(*wanted))
+    return db.session.execute(delete(OutgoingMail).where(*wanted)).rowcount

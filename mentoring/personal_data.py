@@ -1,5 +1,8 @@
-"""What mentoring holds about a person (their sessions and the notes on them), for privacy's export and erasure."""
-from sqlalchemy import delete, or_, select, update
+"""What mentoring holds about a person (their sessions and the notes on them), for privacy's export, erasure and
+retention schedule."""
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select, update
 
 from core.db import utcnow
 from core.extensions import db
@@ -64,3 +67,21 @@ def erase(user, by) -> None:
                                "was cancelled: the other person's account was closed.",
                    path_for("mentoring.show_booking", booking_id=booking.id))
     db.session.flush()
+
+
+def purge_private_notes(before: datetime, dry_run: bool) -> int:
+    """Retention: clear mentors' private notes on sessions that ended before `before`."""
+    wanted = (Booking.ends_at < before, Booking.private_note != "")
+    if dry_run:
+        return db.session.scalar(select(func.count(Booking.id)).where(*wanted))
+    return db.session.execute(update(Booking).where(*wanted).values(private_note="")
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+def purge_session_notes(before: datetime, dry_run: bool) -> int:
+    """Retention: clear the agenda, shared notes and action points of sessions that ended before `before`."""
+    wanted = (Booking.ends_at < before, or_(Booking.agenda != "", Booking.shared_note != "", Booking.action_points != ""))
+    if dry_run:
+        return db.session.scalar(select(func.count(Booking.id)).where(*wanted))
+    return db.session.execute(update(Booking).where(*wanted).values(agenda="", shared_note="", action_points="")
+                              .execution_options(synchronize_session=False)).rowcount

@@ -1,7 +1,8 @@
 """What modules holds about a person (lessons read, quiz attempts, sign-off requests and their files), for
-privacy's export and erasure."""
+privacy's export, erasure and retention schedule."""
+from datetime import datetime
 
-from sqlalchemy import delete, null, select, update
+from sqlalchemy import delete, func, null, select, update
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
@@ -10,6 +11,7 @@ from curriculum.models import Lesson
 from curriculum.question_types import QUESTION_TYPES
 from modules.evidence import path_of, remove_after_commit
 from modules.models import (
+    FINISHED_STATES,
     Attempt,
     AttemptAnswer,
     AttemptState,
@@ -83,3 +85,31 @@ def erase(user, by) -> None:
     db.session.execute(delete(LessonRead).where(LessonRead.user_id == user.id))
     db.session.execute(delete(QuizAdjustment).where(QuizAdjustment.user_id == user.id))
     db.session.expire_all()
+
+
+def purge_quiz_answers(before: datetime, dry_run: bool) -> int:
+    """Retention: clear the answers in words and the markers' comments of attempts submitted before `before`.
+
+    Scores and the options chosen stay, so grades and item analysis do not change.
+    """
+    finished = select(Attempt.id).where(Attempt.state.in_(FINISHED_STATES), Attempt.submitted_at < before)
+    wanted = (AttemptAnswer.attempt_id.in_(finished),
+              AttemptAnswer.answer.is_not(None) | (AttemptAnswer.comment != ""))
+    if dry_run:
+        return db.session.scalar(select(func.count(AttemptAnswer.id)).where(*wanted))
+    return db.session.execute(update(AttemptAnswer).where(*wanted).values(answer=null(), comment="")
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+def purge_evidence_files(before: datetime, dry_run: bool) -> int:
+    """Retention: delete the files attached to sign-off requests submitted before `before` (once the purge
+    commits); the written answer and the decisions stay."""
+    rows = db.session.execute(select(SignOffVersion.id, SignOffVersion.file_key).where(
+        SignOffVersion.file_key.is_not(None), SignOffVersion.submitted_at < before)).all()
+    if not dry_run and rows:
+        # A Core statement: versions are history the ORM will not change; only retention empties their file.
+        db.session.execute(update(SignOffVersion).where(SignOffVersion.id.in_([row.id for row in rows])).values(
+            file_key=None, file_name=None, file_type=None, file_size=None).execution_options(synchronize_session=False))
+        for row in rows:
+            remove_after_commit(row.file_key)
+    return len(rows)

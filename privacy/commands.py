@@ -1,4 +1,4 @@
-"""`flask privacy ...`: subject access and erasure from the command line."""
+"""`flask privacy ...`: subject access, erasure and the retention purge from the command line."""
 import sys
 from pathlib import Path
 
@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from accounts.models import User
 from core.extensions import db
-from privacy import erasure, export
+from privacy import erasure, export, retention
 
 privacy_cli = click.Group("privacy", help="Export, erase and purge personal data.")
 
@@ -47,3 +47,19 @@ def erase_command(email, yes):
     erasure.erase(user, None)
     db.session.commit()
     click.echo(f"Erased the account that was {email.strip().lower()}.")
+
+
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="List what would go, change nothing.")
+@with_appcontext
+def purge_command(dry_run):
+    """Remove what the retention schedule no longer allows to keep. Safe to run again, and from several machines
+    at once (runs queue behind each other and the later ones find nothing left)."""
+    if dry_run:
+        for person in retention.accounts_due_now():
+            click.echo(f"would erase (inactive): {person.email}")
+    counts = retention.purge(dry_run=dry_run)
+    db.session.commit()
+    verb = "would go" if dry_run else "removed"
+    for kind, count in counts:
+        click.echo(f"{kind.label} (kept {retention.describe(retention.period(kind))}): {count} {verb}")

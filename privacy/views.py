@@ -2,6 +2,8 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from accounts.models import Organisation
+from accounts.personal_data import last_active
 from core import audit
 from core.db import paginate, utcnow
 from core.errors import back_on_refusal
@@ -10,7 +12,7 @@ from core.forms import ActionForm
 from core.permissions import require
 from core.timezones import format_date
 from mentoring.personal_data import private_notes_about
-from privacy import erasure, export
+from privacy import erasure, export, retention
 from privacy.access import can_export_own, can_manage_requests
 from privacy.forms import ConfirmErasureForm, ErasureRequestForm, ExportForPersonForm, NotesDecisionForm
 from privacy.models import ErasureRequest, ErasureState, NotesRequest, NotesRequestState
@@ -145,3 +147,17 @@ def confirm_erasure(request_id: int):
         return redirect(url_for("privacy.erasure_queue"))
     return render_template("privacy/confirm_erasure.html", request=request, form=form,
                            may_confirm=request.can_confirm(current_user)), 400 if form.errors else 200
+
+
+def privacy_notice():
+    return render_template("privacy/privacy_notice.html", schedule=retention.schedule(), describe=retention.describe,
+                           grace_days=erasure.grace_period().days)
+
+
+@login_required
+def show_organisation_retention(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    require(organisation.can_manage(current_user))
+    return render_template("privacy/organisation_retention.html", organisation=organisation,
+                           schedule=retention.schedule(), describe=retention.describe,
+                           due=retention.members_due(organisation.id), last_active=last_active)

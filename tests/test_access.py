@@ -199,6 +199,9 @@ RULES = {
     ("privacy.confirm_erasure", "POST"): ("/admin/privacy/erasures/{erasure_request}", ADMIN),
     # -- search: open to all; what each role finds is tested in tests/search (lessons they may read, people they may see)
     ("search.show_results", "GET"): ("/search?q=appeal", EVERYONE),
+    # retention: the privacy page is public; a project's schedule is for its leaders and administrators
+    ("privacy.privacy_notice", "GET"): ("/privacy", EVERYONE),
+    ("privacy.show_organisation_retention", "GET"): ("/organisations/{organisation}/retention", {"leader", "admin"}),
 }
 
 _EVENT = {"title": "Evidence day", "kind": "workshop", "timezone": "Europe/London", "first_day": "{event_day}",
