@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
-from accounts.models import Invitation, Organisation, OrganisationState, User, UserSession
+from accounts.models import Invitation, Organisation, OrganisationState, RecoveryCode, User, UserSession
 from core.extensions import db
 from core.timezones import iso
 
@@ -28,7 +28,8 @@ def personal_data(user: User) -> dict:
     return {
         "profile": {"name": user.display_name, "email": user.email, "time_zone": user.timezone,
                     "created_at": iso(user.created_at), "last_sign_in_at": iso(user.last_sign_in_at),
-                    "is_active": user.is_active_account},
+                    "is_active": user.is_active_account,
+                    "two_factor_enabled_at": iso(user.two_factor_enabled_at)},
         "roles": user.role_names,
         "organisations": [{"name": organisation.name, "institution": organisation.institution,
                            "nation": organisation.nation.value, "leads_it": user.is_leader}] if organisation else [],
@@ -46,6 +47,7 @@ def erase(user: User, by) -> None:
     keep pointing somewhere and read "A former trainee". Nobody can sign in to it again.
     """
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(Invitation).where(Invitation.email == user.email))
     user.email, user.display_name = erased_email(user), erased_name(user)
     user.timezone = "Europe/London"
@@ -54,6 +56,7 @@ def erase(user: User, by) -> None:
     user.is_active_account = False
     user.organisation_id = None
     user.last_sign_in_at = None
+    user.totp_secret = user.two_factor_enabled_at = user.totp_last_step = None
     db.session.flush()
 
 

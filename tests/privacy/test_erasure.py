@@ -128,9 +128,18 @@ def test_erasure_removes_the_person_and_leaves_others_records_nameless(client, l
     assert SHARED_NOTE.encode() not in view
 
 
-def test_the_erased_person_cannot_sign_in(client, people, db):
-    erasure.erase(people["trainee"], None)
+def test_the_erased_person_cannot_sign_in_and_loses_their_second_factor(client, people, db):
+    from accounts.models import RecoveryCode
+
+    trainee = people["trainee"]
+    trainee.totp_secret, trainee.two_factor_enabled_at = "JBSWY3DPEHPK3PXP", utcnow()
+    db.session.add(RecoveryCode(user_id=trainee.id, code_hash="0" * 64))
     db.session.commit()
+    erasure.erase(trainee, None)
+    db.session.commit()
+    person = db.session.get(User, trainee.id)
+    assert person.totp_secret is None and person.two_factor_enabled_at is None
+    assert db.session.scalar(db.select(db.func.count(RecoveryCode.id))) == 0
     response = client.post("/sign-in", data={"email": "tessa@example.org", "password": TEST_PASSWORD})
     assert response.status_code == 200 and b"Sign out" not in response.data
 
