@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import g, request
 from flask_login import current_user, login_user
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from accounts.models import User, UserSession
 from core.db import utcnow
@@ -75,6 +76,8 @@ def user_for_cookie_id(cookie_id: str) -> User | None:
         select(UserSession, User).join(User, User.id == UserSession.user_id).where(
             UserSession.key_hash == _hash(key), UserSession.user_id == int(user_id),
             UserSession.ended_at.is_(None), User.is_active_account.is_(True))
+        # The navigation shows the person's project on every page.
+        .options(joinedload(User.organisation))
     ).first()
     if found is None:
         return None

@@ -97,6 +97,8 @@ def load_config(instance_path: Path) -> dict:
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
         "BASE_URL": os.environ.get("BASE_URL", ""),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        #: how often a process asks whether another has loaded new content (courses/structure.py)
+        "CURRICULUM_CHECK_SECONDS": float(os.environ.get("CURRICULUM_CHECK_SECONDS", "10")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_production,

@@ -30,3 +30,10 @@ def render_markdown(text: str, heading_offset: int = 0) -> Markup:
             link_rel="noopener noreferrer nofollow",
         )
     )
+
+
+def render_lesson(title: str, body: str) -> str:
+    """A lesson page's HTML, rendered once when the content is loaded: its Markdown, under an <h1> of the
+    title unless the lesson opens with its own first-level heading."""
+    heading = Markup("") if body.lstrip().startswith("# ") else Markup("<h1>{}</h1>\n").format(title)
+    return str(heading + render_markdown(body))

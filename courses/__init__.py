@@ -1,7 +1,7 @@
 """The catalogue, courses and their runs, enrolment and the waitlist, access, and the content command."""
 from flask import Blueprint, Flask
 
-from courses import views
+from courses import structure, views
 from courses.access import oversees_everyone
 from courses.commands import content_cli
 from courses.models import Run
@@ -21,4 +21,5 @@ bp.add_url_rule("/admin/runs/<int:run_id>/edit", view_func=views.edit_run, metho
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(content_cli)
+    structure.connect()
     app.jinja_env.globals.update(can_manage_runs=Run.can_manage, oversees_everyone=oversees_everyone)

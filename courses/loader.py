@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.linedyaml import Fields
+from courses import structure
 from courses.models import Course, CourseFormat, CourseModule
 from curriculum.loader import SLUG, ChangeSummary, ContentReader, Problem, apply_modules, assign, read_modules, upsert
 from curriculum.models import Module
@@ -154,6 +155,8 @@ def apply_curriculum(curriculum: Curriculum) -> ChangeSummary:
     for part in curriculum.parts:
         part.apply(summary)
     db.session.flush()
+    if not summary.is_empty:
+        structure.record_change()
     content_loaded.send()
     return summary
 

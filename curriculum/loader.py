@@ -15,9 +15,11 @@ from pathlib import Path
 
 import yaml
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from core.extensions import db
 from core.linedyaml import Fields, LinedDict, load_lined_yaml
+from core.markdown import render_lesson
 from curriculum.models import Feedback, Grading, Lesson, Module, Question, Quiz, ShowAnswers
 from curriculum.question_types import COMMON_KEYS, QUESTION_TYPES
 
@@ -185,6 +187,7 @@ class ContentReader:
             else:
                 if not lesson["body"].strip():
                     self.reporter(lesson_path)(1, "lesson is empty")
+            lesson["html"] = render_lesson(lesson["title"], lesson["body"])
             lessons.append(lesson)
         return lessons
 
@@ -355,7 +358,8 @@ def apply_modules(parsed_modules: list[dict], summary: ChangeSummary) -> dict[st
 
 
 def _apply_lessons(module: Module, parsed_lessons: list[dict], summary: ChangeSummary) -> None:
-    existing = {lesson.slug: lesson for lesson in db.session.scalars(select(Lesson).where(Lesson.module_id == module.id))}
+    existing = {lesson.slug: lesson for lesson in db.session.scalars(
+        select(Lesson).where(Lesson.module_id == module.id).options(undefer(Lesson.body), undefer(Lesson.html)))}
     for parsed in parsed_lessons:
         values = {k: v for k, v in parsed.items() if k != "slug"} | {"is_retired": False}
         upsert(Lesson, existing.pop(parsed["slug"], None), {"slug": parsed["slug"], "module_id": module.id},

@@ -6,11 +6,13 @@ deleted, so the records that point at it keep their meaning.
 """
 import calendar
 import enum
-from datetime import date
+from datetime import date, datetime
 
+from markupsafe import Markup
 from sqlalchemy import JSON, Date, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.db import UTCDateTime, utcnow
 from core.extensions import db
 from curriculum.question_types import QUESTION_TYPES, QuestionType
 
@@ -113,11 +115,19 @@ class Lesson(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(200))
     minutes: Mapped[int] = mapped_column(default=10)
-    body: Mapped[str] = mapped_column(Text, default="")
+    #: the Markdown as written; loaded only when asked for (lists of lessons never need it)
+    body: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    #: the page's HTML, rendered and sanitised once when the content is loaded (`core.markdown.render_lesson`)
+    html: Mapped[str] = mapped_column(Text, default="", deferred=True)
     #: removed from module.yaml; kept so reading records keep their meaning
     is_retired: Mapped[bool] = mapped_column(default=False)
 
     module: Mapped[Module] = relationship(back_populates="lessons")
+
+    @property
+    def safe_html(self) -> Markup:
+        """The stored HTML, sanitised by nh3 when it was rendered at content load."""
+        return Markup(self.html)
 
 
 class Quiz(db.Model):
@@ -179,3 +189,14 @@ class Question(db.Model):
     def kind(self) -> QuestionType:
         """Its type from the registry: what parses, renders, grades and describes it."""
         return QUESTION_TYPES[self.type]
+
+
+class CurriculumVersion(db.Model):
+    """One row: a token the content loader replaces whenever it changes the curriculum, so that every process
+    knows its cached copy of the structure (`courses.structure`) is out of date."""
+
+    __tablename__ = "curriculum_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

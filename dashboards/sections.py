@@ -1,14 +1,14 @@
 """What each role's dashboard shows, gathered with a fixed number of queries."""
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.models import Invitation, Organisation, OrganisationState, User
 from certificates.operations import certificates_of
 from core.db import utcnow
 from core.extensions import db
+from courses import structure
 from courses.enrolment import seats_taken
-from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run, run_mentors
-from curriculum.models import Module
+from courses.models import Enrolment, EnrolmentState, Run, run_mentors
 from dashboards.mentoring import section as mentoring_section
 from modules.attempts import standings_by_module
 from modules.completion import can_request_sign_off, gather, is_run_complete, module_state
@@ -20,15 +20,23 @@ LIST_LIMIT = 10
 
 
 def learner_section(user: User) -> dict:
+    """The person's runs with each module's progress and state, their quiz standings and certificates.
+
+    The modules and lessons come from the cached structure (titles only: no lesson bodies), so this costs
+    enrolments, lessons read, two for the standings, two for the completion facts and one for certificates.
+    """
     enrolments = db.session.scalars(
-        select(Enrolment).join(Run).where(Enrolment.user_id == user.id, Enrolment.state != EnrolmentState.WITHDRAWN)
-        .order_by(Run.starts_at)
-        .options(selectinload(Enrolment.run).selectinload(Run.course).selectinload(Course.course_modules)
-                 .selectinload(CourseModule.module).selectinload(Module.lessons))
+        select(Enrolment).join(Enrolment.run).where(Enrolment.user_id == user.id,
+                                                    Enrolment.state != EnrolmentState.WITHDRAWN)
+        .order_by(Run.starts_at).options(contains_eager(Enrolment.run).joinedload(Run.course))
     ).all()
     read_ids = read_lesson_ids([user.id])[user.id]
-    all_modules = {cm.module_id: cm.module for enrolment in enrolments for cm in enrolment.run.course.course_modules}
-    facts = gather([user.id], list(all_modules.values()))
+    course_modules = {enrolment.run.course_id: structure.course_modules(enrolment.run.course_id)
+                      for enrolment in enrolments}
+    all_modules = {cm.module_id: cm.module for modules in course_modules.values() for cm in modules}
+    quizzes = standings_by_module(user.id, all_modules)
+    facts = gather([user.id], list(all_modules.values()),
+                   attempts=[attempt for standing in quizzes.values() for attempt in standing.attempts])
     now = utcnow()
     runs = []
     for enrolment in enrolments:
@@ -38,32 +46,32 @@ def learner_section(user: User) -> dict:
              "progress": lesson_progress([lesson.id for lesson in cm.module.lessons], read_ids),
              "state": module_state(facts[user.id, cm.module_id]),
              "can_request_sign_off": can_request_sign_off(facts[user.id, cm.module_id])}
-            for cm in run.course.course_modules
+            for cm in course_modules[run.course_id]
         ]
         released = [m for m in modules if m["released"]]
         next_lesson = next(filter(None, (next_unread(m["module"].lessons, read_ids) for m in released)), None)
         runs.append({"enrolment": enrolment, "run": run, "modules": modules, "next_lesson": next_lesson,
                      "progress": combined(m["progress"] for m in modules),
-                     "is_complete": is_run_complete([facts[user.id, cm.module_id] for cm in run.course.course_modules])})
-    return {"runs": runs, "quizzes": standings_by_module(user.id, {cm.module_id for item in runs
-                                                                   for cm in item["run"].course.course_modules}),
-            "certificates": certificates_of(user.id)}
+                     "is_complete": is_run_complete([facts[user.id, cm.module_id]
+                                                     for cm in course_modules[run.course_id]])})
+    return {"runs": runs, "quizzes": quizzes, "certificates": certificates_of(user.id)}
 
 
 def leader_section(user: User) -> dict:
     organisation = user.organisation
     if organisation is None:
         return {}
-    member_count = db.session.scalar(select(func.count(User.id)).where(User.organisation_id == organisation.id))
-    open_invitations = db.session.scalar(select(func.count(Invitation.id)).where(
-        Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
-        Invitation.revoked_at.is_(None)))
+    member_count, open_invitations = db.session.execute(select(
+        select(func.count(User.id)).where(User.organisation_id == organisation.id).scalar_subquery(),
+        select(func.count(Invitation.id)).where(
+            Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None)).scalar_subquery())).one()
     team_enrolments = db.session.scalars(
-        select(Enrolment).join(User, Enrolment.user_id == User.id).join(Run)
+        select(Enrolment).join(Enrolment.user).join(Enrolment.run)
         .where(User.organisation_id == organisation.id, Enrolment.state != EnrolmentState.WITHDRAWN,
                Run.ends_at > utcnow())
         .order_by(Run.starts_at, User.display_name).limit(50)
-        .options(selectinload(Enrolment.user), selectinload(Enrolment.run).selectinload(Run.course))
+        .options(contains_eager(Enrolment.user), contains_eager(Enrolment.run).joinedload(Run.course))
     ).all()
     return {"organisation": organisation, "member_count": member_count, "open_invitations": open_invitations,
             "team_enrolments": team_enrolments}
@@ -72,7 +80,7 @@ def leader_section(user: User) -> dict:
 def mentor_section(user: User) -> dict:
     runs = db.session.scalars(
         select(Run).join(run_mentors).where(run_mentors.c.user_id == user.id, Run.ends_at > utcnow())
-        .order_by(Run.starts_at).options(selectinload(Run.course))
+        .order_by(Run.starts_at).options(joinedload(Run.course))
     ).all()
     return {"runs": runs, "seats": seats_taken(run.id for run in runs)}
 
@@ -83,7 +91,7 @@ def admin_section() -> dict:
     pending_count = db.session.scalar(select(func.count(Organisation.id)).where(
         Organisation.state == OrganisationState.PENDING))
     runs = db.session.scalars(select(Run).where(Run.ends_at > utcnow()).order_by(Run.starts_at)
-                              .limit(LIST_LIMIT).options(selectinload(Run.course))).all()
+                              .limit(LIST_LIMIT).options(joinedload(Run.course))).all()
     return {"pending": pending, "pending_count": pending_count, "runs": runs,
             "seats": seats_taken(run.id for run in runs),
             "user_count": db.session.scalar(select(func.count(User.id)))}

@@ -21,6 +21,7 @@ from core.errors import Refusal
 from core.extensions import db
 from core.mail import queue_mail
 from core.urls import absolute_url
+from courses import structure
 from curriculum.models import Feedback, Question, Quiz
 from modules.grading import attempts_left, deadline, draw_paper, is_passed, quiz_grade, totals
 from modules.models import Attempt, AttemptAnswer, AttemptState, QuizAdjustment, Regrade
@@ -89,8 +90,9 @@ def standings(user_id: int, quizzes) -> dict[int, Standing]:
 
 
 def standings_by_module(user_id: int, module_ids) -> dict[int, Standing]:
-    """Standing on each module's quiz (keyed by module id), for pages that list modules."""
-    quizzes = db.session.scalars(select(Quiz).where(Quiz.module_id.in_(list(module_ids)))).all()
+    """Standing on each module's quiz (keyed by module id), for pages that list modules; the quizzes' settings
+    come from the cached structure."""
+    quizzes = [quiz for quiz in (structure.module(module_id).quiz for module_id in module_ids) if quiz is not None]
     by_quiz = standings(user_id, quizzes)
     return {quiz.module_id: by_quiz[quiz.id] for quiz in quizzes}
 

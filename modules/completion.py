@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core.extensions import db
-from curriculum.models import Grading, Lesson, Module, Quiz
+from courses import structure
+from curriculum.models import Grading, Lesson
 from modules.grading import is_passed, quiz_grade
 from modules.models import FINISHED_STATES, Attempt, LessonRead, SignOff, SignOffState
 
@@ -127,38 +128,37 @@ def quiz_pass_time(grading: Grading | str, pass_mark: int, finished: list[tuple[
     return passed_at
 
 
-def gather(user_ids, modules: list[Module]) -> dict[tuple[int, int], ModuleFacts]:
-    """ModuleFacts for each (user id, module id), in four queries whatever the numbers of people and modules."""
+def gather(user_ids, modules, attempts=None) -> dict[tuple[int, int], ModuleFacts]:
+    """ModuleFacts for each (user id, module id), in three queries whatever the numbers of people and modules.
+
+    Lesson counts and quiz settings come from the cached structure (courses/structure.py). `attempts`, the
+    people's attempts at these modules' quizzes in attempt order when the caller has already loaded them
+    (the dashboard, for the quiz standings), saves the query for them.
+    """
     user_ids, module_ids = list(dict.fromkeys(user_ids)), [module.id for module in modules]
     if not user_ids or not module_ids:
         return {}
-    lesson_totals: dict[int, int] = {}
-    quizzes: dict[int, tuple[int, str, int]] = {}
-    for module_id, quiz_id, grading, pass_mark, lesson_count in db.session.execute(
-            select(Module.id, Quiz.id, Quiz.grading, Quiz.pass_mark, func.count(Lesson.id))
-            .outerjoin(Lesson, (Lesson.module_id == Module.id) & Lesson.is_retired.is_(False))
-            .outerjoin(Quiz, Quiz.module_id == Module.id).where(Module.id.in_(module_ids))
-            .group_by(Module.id, Quiz.id, Quiz.grading, Quiz.pass_mark)):
-        lesson_totals[module_id] = lesson_count
-        if quiz_id is not None:
-            quizzes[module_id] = (quiz_id, grading, pass_mark)
+    infos = {module_id: structure.module(module_id) for module_id in module_ids}
+    quizzes = {module_id: info.quiz for module_id, info in infos.items() if info.quiz is not None}
     reads = {(user_id, module_id): (count, last) for user_id, module_id, count, last in db.session.execute(
         select(LessonRead.user_id, Lesson.module_id, func.count(LessonRead.id), func.max(LessonRead.read_at))
         .join(Lesson, Lesson.id == LessonRead.lesson_id)
         .where(LessonRead.user_id.in_(user_ids), Lesson.module_id.in_(module_ids), Lesson.is_retired.is_(False))
         .group_by(LessonRead.user_id, Lesson.module_id))}
-    module_of_quiz = {quiz_id: module_id for module_id, (quiz_id, _, _) in quizzes.items()}
+    module_of_quiz = {quiz.id: module_id for module_id, quiz in quizzes.items()}
     attempted: set[tuple[int, int]] = set()
     finished: dict[tuple[int, int], list[tuple[float, datetime]]] = {}
     if quizzes:
-        for user_id, quiz_id, state, grade, submitted_at in db.session.execute(
+        if attempts is None:
+            attempts = db.session.execute(
                 select(Attempt.user_id, Attempt.quiz_id, Attempt.state, Attempt.grade, Attempt.submitted_at)
                 .where(Attempt.user_id.in_(user_ids), Attempt.quiz_id.in_(list(module_of_quiz)))
-                .order_by(Attempt.number)):
-            key = (user_id, module_of_quiz[quiz_id])
+                .order_by(Attempt.number))
+        for attempt in attempts:
+            key = (attempt.user_id, module_of_quiz[attempt.quiz_id])
             attempted.add(key)
-            if state in FINISHED_STATES:
-                finished.setdefault(key, []).append((grade, submitted_at))
+            if attempt.state in FINISHED_STATES:
+                finished.setdefault(key, []).append((attempt.grade, attempt.submitted_at))
     sign_offs = {(learner_id, module_id): (state, changed_at) for learner_id, module_id, state, changed_at in
                  db.session.execute(select(SignOff.learner_id, SignOff.module_id, SignOff.state,
                                            SignOff.state_changed_at)
@@ -169,10 +169,10 @@ def gather(user_ids, modules: list[Module]) -> dict[tuple[int, int], ModuleFacts
         for user_id in user_ids:
             key = (user_id, module.id)
             read_count, last_read_at = reads.get(key, (0, None))
-            passed_at = quiz_pass_time(quiz[1], quiz[2], finished.get(key, [])) if quiz else None
+            passed_at = quiz_pass_time(quiz.grading, quiz.pass_mark, finished.get(key, [])) if quiz else None
             sign_off_state, sign_off_changed_at = sign_offs.get(key, (None, None))
             result[key] = ModuleFacts(
-                lessons_total=lesson_totals.get(module.id, 0), lessons_read=read_count, last_read_at=last_read_at,
+                lessons_total=len(infos[module.id].lessons), lessons_read=read_count, last_read_at=last_read_at,
                 has_quiz=quiz is not None, quiz_attempted=key in attempted, quiz_passed=passed_at is not None,
                 quiz_passed_at=passed_at, sign_off_required=module.is_sign_off_required,
                 sign_off_state=sign_off_state, sign_off_changed_at=sign_off_changed_at)

@@ -8,7 +8,7 @@ from core.extensions import db
 from core.permissions import require
 from core.timezones import viewer_timezone
 from courses.access import module_access
-from curriculum.models import Lesson, Module
+from curriculum.models import Module
 from mentoring.bookings import module_notes
 from modules.attempts import standings
 from modules.completion import can_request_sign_off, gather, module_state
@@ -49,20 +49,19 @@ def show_module(slug: str):
 
 def show_lesson(slug: str, lesson_slug: str):
     module = module_or_404(slug)
-    lesson = db.session.scalar(select(Lesson).where(
-        Lesson.module_id == module.id, Lesson.slug == lesson_slug, Lesson.is_retired.is_(False)))
+    lessons = module.lessons
+    lesson = next((item for item in lessons if item.slug == lesson_slug), None)
     if lesson is None:
         abort(404)
     access = module_access(current_user, module)
     require(access.can_read)
-    lessons = module.lessons
     read_ids = read_lesson_ids([current_user.id])[current_user.id] if access.counts_progress else set()
-    if access.counts_progress:
+    # Reading a lesson again writes nothing: only a first read is recorded (and committed).
+    if access.counts_progress and lesson.id not in read_ids:
         record_read(current_user.id, lesson.id)
-        # Only reading the module's last unread lesson can complete it (and so a run).
-        newly_read = lesson.id not in read_ids
         read_ids.add(lesson.id)
-        if newly_read and lesson_progress([item.id for item in lessons], read_ids).is_complete:
+        # Only reading the module's last unread lesson can complete it (and so a run).
+        if lesson_progress([item.id for item in lessons], read_ids).is_complete:
             module_progressed.send(None, learner_id=current_user.id, module_ids=[module.id], now=utcnow())
         db.session.commit()
     index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)

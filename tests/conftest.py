@@ -52,6 +52,8 @@ def app(tmp_path_factory):
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         "MAIL_SERVER": "",
         "SERVER_NAME": None,
+        # Every content change in the suite is made in this process, which drops its cached structure at once.
+        "CURRICULUM_CHECK_SECONDS": None,
     })
     limiter.enabled = False
     with app.app_context():

@@ -38,44 +38,54 @@ def grow(make_organisation, make_user, make_run, enrol):
 
 
 def _count(client, count_queries, url):
+    # Pages are measured as they are seen again: the first view of a lesson records the reading, and the first
+    # request of a process loads the curriculum's structure into its cache.
+    client.get(url)
     with count_queries() as queries:
         response = client.get(url)
     assert response.status_code == 200
     return len(queries)
 
 
-@pytest.mark.parametrize("role, url", [
-    ("anonymous", "/"),
-    ("anonymous", "/courses/two-week-programme"),
-    ("trainee", "/dashboard"),
-    ("leader", "/dashboard"),
-    ("mentor", "/dashboard"),
-    ("admin", "/dashboard"),
-    ("trainee", "/modules/appeals-basics"),
-    ("trainee", "/modules/appeals-basics/lessons/01-routes"),
-    ("admin", "/admin/runs"),
-    ("admin", "/admin/users"),
-    ("leader", "/organisations/{organisation}"),
-    ("leader", "/organisations/{organisation}/matrix"),
-    ("admin", "/admin/matrix"),
-    ("mentor", "/runs/{run}"),
-    ("trainee", "/modules/appeals-basics/quiz"),
-    ("trainee", "/attempts/{in_progress}?page=1"),
-    ("trainee", "/attempts/{attempt}/review"),
-    ("mentor", "/attempts/{attempt}/review"),
-    ("mentor", "/marking"),
-    ("admin", "/admin/quizzes/{quiz}/analysis"),
-    ("admin", "/admin/quizzes/{quiz}/regrade"),
-    ("trainee", "/mentoring/sessions"),
-    ("trainee", "/mentoring/sessions?show=past"),
-    ("trainee", "/mentoring/mentors/{mentor}/book"),
-    ("mentor", "/mentoring/week"),
-    ("mentor", "/mentoring/sessions"),
-    ("mentor", "/sign-offs"),
-    ("mentor", "/sign-offs/{sign_off}"),
-    ("trainee", "/sign-offs/{sign_off}"),
-    ("trainee", "/notices"),
-])
+#: every key page and the most SQL statements one request of it may run, however much data there is (the
+#: dashboards at most 12, with no lesson bodies loaded); the test measures each with ten times more data too
+BUDGETS = {
+    ("anonymous", "/"): 6,
+    ("anonymous", "/courses/two-week-programme"): 6,
+    ("anonymous", "/verify/{certificate}"): 3,
+    ("trainee", "/dashboard"): 12,
+    ("leader", "/dashboard"): 12,
+    ("mentor", "/dashboard"): 12,
+    ("admin", "/dashboard"): 12,
+    ("trainee", "/modules/appeals-basics"): 15,
+    ("trainee", "/modules/appeals-basics/lessons/01-routes"): 9,
+    ("admin", "/admin/runs"): 7,
+    ("admin", "/admin/users"): 4,
+    ("leader", "/organisations/{organisation}"): 5,
+    ("leader", "/organisations/{organisation}/matrix"): 9,
+    ("leader", "/organisations/{organisation}/matrix.csv"): 8,
+    ("admin", "/admin/matrix"): 4,
+    ("mentor", "/runs/{run}"): 13,
+    ("trainee", "/modules/appeals-basics/quiz"): 10,
+    ("trainee", "/attempts/{in_progress}?page=1"): 8,
+    ("trainee", "/attempts/{attempt}/review"): 10,
+    ("mentor", "/attempts/{attempt}/review"): 13,
+    ("mentor", "/marking"): 8,
+    ("admin", "/admin/quizzes/{quiz}/analysis"): 7,
+    ("admin", "/admin/quizzes/{quiz}/regrade"): 7,
+    ("trainee", "/mentoring/sessions"): 8,
+    ("trainee", "/mentoring/sessions?show=past"): 8,
+    ("trainee", "/mentoring/mentors/{mentor}/book"): 9,
+    ("mentor", "/mentoring/week"): 7,
+    ("mentor", "/mentoring/sessions"): 8,
+    ("mentor", "/sign-offs"): 9,
+    ("mentor", "/sign-offs/{sign_off}"): 16,
+    ("trainee", "/sign-offs/{sign_off}"): 11,
+    ("trainee", "/notices"): 4,
+}
+
+
+@pytest.mark.parametrize("role, url", list(BUDGETS))
 def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries, make_organisation, make_user,
                                                 grow, role, url):
     organisation = make_organisation()
@@ -87,14 +97,21 @@ def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries,
     from modules.models import SignOff
 
     first_run = db.session.scalar(db.select(Run).order_by(Run.id))
+    from certificates.models import Certificate
+    from certificates.operations import new_code
+    from core.db import utcnow
     from modules.attempts import start_attempt
     from tests.modules.quiz_helpers import awaiting_marking
 
     attempt, _ = awaiting_marking(people["trainee"])
     in_progress = start_attempt(attempt.quiz, people["trainee"])
+    certificate = Certificate(code=new_code(), learner_id=people["trainee"].id, run_id=first_run.id,
+                              name=people["trainee"].display_name, completed_at=utcnow())
+    db.session.add(certificate)
     db.session.commit()
+    template = url
     url = url.format(organisation=organisation.id, run=first_run.id, quiz=attempt.quiz_id, attempt=attempt.id,
-                     in_progress=in_progress.id, mentor=people["mentor"].id,
+                     in_progress=in_progress.id, mentor=people["mentor"].id, certificate=certificate.code,
                      sign_off=db.session.scalar(db.select(SignOff.id).where(
                          SignOff.learner_id == people["trainee"].id)))
     if role != "anonymous":
@@ -103,6 +120,4 @@ def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries,
     grow(20, people["trainee"], people["leader"], people["mentor"])
     large = _count(client, count_queries, url)
     assert large == small, f"{url} ran {small} statements with little data and {large} with ten times more"
-    # The busiest page, the trainee's dashboard, runs 23: enrolments with their courses, modules and lessons,
-    # lessons read, quiz standings, completion facts (4), mentoring, and the unread-notice count in the header.
-    assert 0 < small <= 25
+    assert 0 < large <= BUDGETS[role, template], f"{url} ran {large} statements; its budget is {BUDGETS[role, template]}"

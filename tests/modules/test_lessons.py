@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from modules.models import LessonRead
 
@@ -82,3 +82,34 @@ def test_module_page_states_what_completion_needs(client, curriculum):
     assert "Pass the quiz (70% or more, up to 3 attempts)." in page
     assert "Be signed off by a mentor" in page
     assert "Criminal Appeal Act 1968" in page
+
+
+def test_the_lesson_page_shows_the_html_stored_at_content_load(client, db, login_as, make_user, make_run, enrol):
+    from curriculum.models import Lesson
+
+    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "01-routes"))
+    assert "<strong>leave</strong>" in lesson.html and "<script>" not in lesson.html
+    # Rendered once at load, not per view: what the page shows is the stored HTML, whatever the Markdown says now.
+    db.session.execute(update(Lesson).where(Lesson.id == lesson.id).values(body="**changed**",
+                                                                           html="<p>Stored page</p>"))
+    trainee = login_as(make_user("trainee"))
+    enrol(make_run(), trainee)
+    page = client.get("/modules/appeals-basics/lessons/01-routes").get_data(as_text=True)
+    assert "<p>Stored page</p>" in page and "changed" not in page
+
+
+def test_a_lesson_without_a_heading_of_its_own_gets_its_title_as_one():
+    from core.markdown import render_lesson
+
+    assert render_lesson("Routes & leave", "Some *text*") == "<h1>Routes &amp; leave</h1>\n<p>Some <em>text</em></p>\n"
+    assert render_lesson("Routes", "# Own heading\n\nText").startswith("<h1>Own heading</h1>")
+
+
+def test_pages_that_list_lessons_never_load_their_bodies(client, login_as, make_user, make_run, enrol, count_queries):
+    trainee = login_as(make_user("trainee"))
+    enrol(make_run(), trainee)
+    client.get("/modules/appeals-basics/lessons/01-routes")
+    for url in ("/dashboard", "/modules/appeals-basics", "/modules/appeals-basics/lessons/02-unsafe"):
+        with count_queries() as queries:
+            assert client.get(url).status_code == 200
+        assert not [statement for statement in queries if "lessons.body" in statement], url

@@ -226,6 +226,7 @@ def test_the_matrix_runs_the_same_statements_for_3_members_and_for_300(client, l
     _add_members(organisation, run, 2, 0)
     login_as(leader)
     url = f"/organisations/{organisation.id}/matrix"
+    client.get(url)  # the first request of a process loads the curriculum's structure into its cache
 
     with count_queries() as small:
         assert client.get(url).status_code == 200
@@ -235,7 +236,7 @@ def test_the_matrix_runs_the_same_statements_for_3_members_and_for_300(client, l
 
     assert response.status_code == 200
     assert response.get_data(as_text=True).count('<th scope="row">') == 300 + 1, "the totals row has a row header too"
-    assert len(large) == len(small) == 11
+    assert len(large) == len(small) == 9
 
 
 def test_a_matrix_of_several_pages_links_to_each_keeping_the_filters(app, team):
