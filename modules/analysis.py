@@ -1,22 +1,30 @@
-"""Item analysis of a quiz, from SQL aggregates: two grouped queries whatever the number of attempts.
+"""Item analysis of a quiz, from running sums: a few small rows read, whatever the number of attempts.
 
-For each question the database sums, over the finished attempts that drew
-it, the item score x, x², the rest of the attempt's score r (attempt score
-minus x), r² and x·r; everything else (facility, Moodle's discrimination
-index — the correlation of x with r —, Cronbach's alpha where it is defined)
-follows from those sums here, in plain arithmetic.
+For each question the sums over the finished attempts that drew it are kept
+in `quiz_item_sums` (first attempts and later ones apart): the item score x,
+x², the rest of the attempt's score r (attempt score minus x), r² and x·r,
+with the options chosen in `quiz_option_counts` and the grades, per tenth of
+the range, in `quiz_grade_sums`. They are updated in the transaction that
+finishes an attempt (graded at submit, or its last written answer marked) or
+regrades one (`record`); `rebuild` recomputes them from every answer, and
+equals what `record` has kept (tests/modules/test_item_sums.py). Everything
+else (facility, Moodle's discrimination index — the correlation of x with
+r —, Cronbach's alpha where it is defined) follows from those sums here, in
+plain arithmetic.
 """
 import csv
 import io
 import math
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.extensions import db
-from curriculum.models import Quiz
+from curriculum.models import Question, Quiz
 from curriculum.question_types import QUESTION_TYPES
-from modules.models import FINISHED_STATES, Attempt, AttemptAnswer
+from modules.models import FINISHED_STATES, Attempt, AttemptAnswer, GradeSums, ItemSums, OptionCount
 
 BINS = 10
 FACILITY_LOW, FACILITY_HIGH, DISCRIMINATION_LOW = 0.2, 0.95, 0.2
@@ -118,51 +126,136 @@ def _sample_sd(n: int, total: float, squares: float) -> float | None:
     return math.sqrt(max(0.0, (squares - total * total / n) / (n - 1)))
 
 
-def _attempt_filter(quiz: Quiz, first_only: bool):
-    conditions = [Attempt.quiz_id == quiz.id, Attempt.state.in_(FINISHED_STATES)]
-    if first_only:
-        conditions.append(Attempt.number == 1)
-    return conditions
+def _bucket(grade: float | None) -> int:
+    """The tenth of the grade range a grade falls in (as SQL's CASE in `rebuild` puts it; no grade: the last)."""
+    return next((i for i in range(BINS - 1) if grade is not None and grade < 100 * (i + 1) / BINS), BINS - 1)
+
+
+_GRADE_SUMS = ("n", "sum_grade", "sum_grade2", "sum_score", "sum_score2")
+_ITEM_SUMS = ("n", "sum_x", "sum_x2", "sum_r", "sum_r2", "sum_xr", "sum_points", "unanswered")
+
+
+@dataclass
+class Sums:
+    """Amounts to add to the running sums of one quiz, keyed as their rows are (is_first first)."""
+
+    #: (is_first, bucket) -> the values of _GRADE_SUMS
+    grades: dict = field(default_factory=dict)
+    #: (is_first, question id) -> the values of _ITEM_SUMS
+    items: dict = field(default_factory=dict)
+    #: (is_first, question id, option id) -> [times chosen]
+    options: dict = field(default_factory=dict)
+
+    def add(self, other: "Sums", sign: int = 1) -> None:
+        for mine, theirs in ((self.grades, other.grades), (self.items, other.items),
+                             (self.options, other.options)):
+            for key, values in theirs.items():
+                total = mine.setdefault(key, [0] * len(values))
+                for index, value in enumerate(values):
+                    total[index] += sign * value
+
+
+def _choices(question_type: str, choice_key: str | None) -> list[str]:
+    return choice_key.split(",") if choice_key is not None and QUESTION_TYPES[question_type].has_options else []
+
+
+def contribution(attempt: Attempt) -> Sums:
+    """What one finished attempt adds to its quiz's sums, from the attempt and its answers as they stand."""
+    first, sums = attempt.number == 1, Sums()
+    grade, score = attempt.grade, attempt.score
+    sums.grades[first, _bucket(grade)] = [1, grade or 0.0, (grade or 0.0) ** 2, score or 0.0, (score or 0.0) ** 2]
+    for row in attempt.answers:
+        x = row.score
+        rest = score - x
+        sums.items[first, row.question_id] = [1, x, x * x, rest, rest * rest, x * rest, row.points,
+                                              int(row.choice_key is None)]
+        for option_id in _choices(row.question.type, row.choice_key):
+            sums.options.setdefault((first, row.question_id, option_id), [0])[0] += 1
+    return sums
+
+
+def record(quiz_id: int, sums: Sums) -> None:
+    """Add `sums` to the quiz's rows, creating those missing, in at most three statements (flushes nothing else).
+
+    Each is an INSERT ... ON CONFLICT DO UPDATE that adds to the row, so concurrent submits add up; rows are
+    written in key order, so two transactions lock them in the same order.
+    """
+    dialect_insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for model, keys, names, rows in (
+            (GradeSums, ("is_first", "bucket"), _GRADE_SUMS, sums.grades),
+            (ItemSums, ("is_first", "question_id"), _ITEM_SUMS, sums.items),
+            (OptionCount, ("is_first", "question_id", "option_id"), ("n",), sums.options)):
+        if not rows:
+            continue
+        insert = dialect_insert(model).values([
+            {"quiz_id": quiz_id, **dict(zip(keys, key)), **dict(zip(names, values))}
+            for key, values in sorted(rows.items())])
+        columns = model.__table__.c
+        db.session.execute(insert.on_conflict_do_update(
+            index_elements=["quiz_id", *keys], set_={name: columns[name] + insert.excluded[name] for name in names}))
+
+
+def record_finished(attempt: Attempt) -> None:
+    """An attempt has just become finished (graded, or its last written answer marked): count it."""
+    record(attempt.quiz_id, contribution(attempt))
+
+
+def rebuild(quiz: Quiz) -> None:
+    """Recompute the quiz's sums from every finished attempt's answers (grouped SQL), replacing the rows kept."""
+    for model in (GradeSums, ItemSums, OptionCount):
+        db.session.execute(delete(model).where(model.quiz_id == quiz.id))
+    finished = [Attempt.quiz_id == quiz.id, Attempt.state.in_(FINISHED_STATES)]
+    first = Attempt.number == 1
+    bucket = case(*[(Attempt.grade < 100 * (i + 1) / BINS, i) for i in range(BINS - 1)], else_=BINS - 1)
+    sums = Sums()
+    for is_first, row_bucket, *values in db.session.execute(
+            select(first, bucket, func.count(), func.sum(Attempt.grade), func.sum(Attempt.grade * Attempt.grade),
+                   func.sum(Attempt.score), func.sum(Attempt.score * Attempt.score))
+            .where(*finished).group_by(first, bucket)):
+        sums.add(Sums(grades={(bool(is_first), row_bucket): [value or 0.0 for value in values]}))
+    types = dict(db.session.execute(select(Question.id, Question.type).where(Question.quiz_id == quiz.id)).all())
+    x, rest = AttemptAnswer.score, Attempt.score - AttemptAnswer.score
+    for is_first, question_id, choice_key, count, *values in db.session.execute(
+            select(first, AttemptAnswer.question_id, AttemptAnswer.choice_key, func.count(), func.sum(x),
+                   func.sum(x * x), func.sum(rest), func.sum(rest * rest), func.sum(x * rest),
+                   func.sum(AttemptAnswer.points))
+            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id).where(*finished)
+            .group_by(first, AttemptAnswer.question_id, AttemptAnswer.choice_key)):
+        part = Sums(items={(bool(is_first), question_id): [count, *values, count if choice_key is None else 0]})
+        for option_id in _choices(types[question_id], choice_key):
+            part.options[bool(is_first), question_id, option_id] = [count]
+        sums.add(part)
+    record(quiz.id, sums)
 
 
 def analyse(quiz: Quiz, first_only: bool = True) -> Report:
-    """Quiz and question statistics over finished attempts (first attempts only, by default)."""
-    conditions = _attempt_filter(quiz, first_only)
-    bucket = case(*[(Attempt.grade < 100 * (i + 1) / BINS, i) for i in range(BINS - 1)], else_=BINS - 1)
+    """Quiz and question statistics over finished attempts (first attempts only, by default), from the sums."""
+    scope = [GradeSums.quiz_id == quiz.id] + ([GradeSums.is_first.is_(True)] if first_only else [])
     histogram, n, sum_grade, sum_grade2, sum_score, sum_score2 = [0] * BINS, 0, 0.0, 0.0, 0.0, 0.0
-    for row in db.session.execute(
-            select(bucket, func.count(), func.sum(Attempt.grade), func.sum(Attempt.grade * Attempt.grade),
-                   func.sum(Attempt.score), func.sum(Attempt.score * Attempt.score))
-            .where(*conditions).group_by(bucket)):
-        histogram[row[0]] = row[1]
-        n += row[1]
-        sum_grade, sum_grade2 = sum_grade + row[2], sum_grade2 + row[3]
-        sum_score, sum_score2 = sum_score + row[4], sum_score2 + row[5]
+    for bucket, count, *values in db.session.execute(
+            select(GradeSums.bucket, *(func.sum(getattr(GradeSums, name)) for name in _GRADE_SUMS))
+            .where(*scope).group_by(GradeSums.bucket)):
+        histogram[bucket] = count
+        n += count
+        sum_grade, sum_grade2 = sum_grade + values[0], sum_grade2 + values[1]
+        sum_score, sum_score2 = sum_score + values[2], sum_score2 + values[3]
 
     by_question = {question.id: QuestionStats(question) for question in quiz.questions}
-    x, rest = AttemptAnswer.score, Attempt.score - AttemptAnswer.score
-    for row in db.session.execute(
-            select(AttemptAnswer.question_id, AttemptAnswer.choice_key, func.count(), func.sum(x),
-                   func.sum(x * x), func.sum(rest), func.sum(rest * rest), func.sum(x * rest),
-                   func.sum(AttemptAnswer.points))
-            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id).where(*conditions)
-            .group_by(AttemptAnswer.question_id, AttemptAnswer.choice_key)):
-        stats = by_question.get(row[0])
+    scope = [ItemSums.quiz_id == quiz.id] + ([ItemSums.is_first.is_(True)] if first_only else [])
+    for question_id, *values in db.session.execute(
+            select(ItemSums.question_id, *(func.sum(getattr(ItemSums, name)) for name in _ITEM_SUMS))
+            .where(*scope).group_by(ItemSums.question_id)):
+        stats = by_question.get(question_id)
         if stats is None:  # a question retired from the bank since
             continue
-        count = row[2]
-        stats.n += count
-        stats.sum_x += row[3]
-        stats.sum_x2 += row[4]
-        stats.sum_r += row[5]
-        stats.sum_r2 += row[6]
-        stats.sum_xr += row[7]
-        stats.sum_points += row[8]
-        if row[1] is None:
-            stats.unanswered += count
-        elif QUESTION_TYPES[stats.question.type].has_options:
-            for option_id in row[1].split(","):
-                stats.chosen[option_id] = stats.chosen.get(option_id, 0) + count
+        (stats.n, stats.sum_x, stats.sum_x2, stats.sum_r, stats.sum_r2, stats.sum_xr, stats.sum_points,
+         stats.unanswered) = values
+    scope = [OptionCount.quiz_id == quiz.id] + ([OptionCount.is_first.is_(True)] if first_only else [])
+    for question_id, option_id, count in db.session.execute(
+            select(OptionCount.question_id, OptionCount.option_id, func.sum(OptionCount.n))
+            .where(*scope).group_by(OptionCount.question_id, OptionCount.option_id)):
+        if question_id in by_question:
+            by_question[question_id].chosen[option_id] = count
 
     questions = list(by_question.values())
     alpha = cronbach_alpha(n, sum_score, sum_score2, [(stats.n, stats.sum_x, stats.sum_x2) for stats in questions])

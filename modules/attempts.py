@@ -23,6 +23,7 @@ from core.mail import queue_mail
 from core.urls import absolute_url
 from courses import structure
 from curriculum.models import Feedback, Question, Quiz
+from modules import analysis
 from modules.grading import attempts_left, deadline, draw_paper, is_passed, quiz_grade, totals
 from modules.models import Attempt, AttemptAnswer, AttemptState, QuizAdjustment, Regrade
 from modules.signals import module_progressed
@@ -183,6 +184,8 @@ def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
     _retotal(attempt)
     attempt.move_to(AttemptState.AWAITING_MARKING if attempt.score is None else AttemptState.GRADED)
     db.session.flush()
+    if attempt.is_finished:
+        analysis.record_finished(attempt)
     audit.record("quiz.submit", actor=attempt.user_id, subject=attempt.user_id,
                  detail={"attempt_id": attempt.id, "grade": attempt.grade})
     _award_if_passing(attempt)
@@ -217,6 +220,7 @@ def mark(row: AttemptAnswer, score: float, comment: str, by: User, now: datetime
     audit.record("quiz.mark", actor=by, subject=attempt.user_id, detail={"answer_id": row.id, "score": score})
     if attempt.score is not None:
         attempt.move_to(AttemptState.MARKED)
+        analysis.record_finished(attempt)
         queue_mail(attempt.user.email, f"Your quiz has been marked: {attempt.quiz.title}",
                    render_template("modules/email/marked.txt", attempt=attempt,
                                    link=absolute_url("modules.review_attempt", attempt_id=attempt.id)))
@@ -263,16 +267,22 @@ def regrade_question(question: Question, by: User, now: datetime | None = None) 
         select(AttemptAnswer).join(Attempt).where(AttemptAnswer.question_id == question.id,
                                                   Attempt.state != AttemptState.IN_PROGRESS)
         .options(selectinload(AttemptAnswer.attempt).selectinload(Attempt.answers))).all()
-    changed = 0
+    changed, sums = 0, analysis.Sums()
     for row in rows:
         new_score = kind.grade(question.data, row.answer, question.points)
         if new_score == row.score and row.points == question.points:
             continue
         db.session.add(Regrade(answer_id=row.id, question_id=question.id, by_id=by.id, at=now,
                                old_score=row.score, new_score=new_score))
+        # A finished attempt's place in the item analysis moves with its scores: out with the old, in with the new.
+        if row.attempt.is_finished:
+            sums.add(analysis.contribution(row.attempt), -1)
         row.score, row.points = new_score, question.points
         _retotal(row.attempt)
+        if row.attempt.is_finished:
+            sums.add(analysis.contribution(row.attempt))
         changed += 1
+    analysis.record(question.quiz_id, sums)
     db.session.flush()
     audit.record("quiz.regrade", actor=by, detail={"question_id": question.id, "changed": changed})
     return changed

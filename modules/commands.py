@@ -5,6 +5,8 @@ from sqlalchemy import select
 
 from core.db import utcnow
 from core.extensions import db
+from curriculum.models import Quiz
+from modules.analysis import rebuild
 from modules.attempts import close_if_overdue, lock_attempt
 from modules.models import Attempt, AttemptState
 
@@ -26,3 +28,14 @@ def close_overdue():
             closed += 1
         db.session.commit()
     click.echo(f"Submitted {closed} overdue attempt(s).")
+
+
+@quizzes_cli.command("rebuild-analysis")
+@with_appcontext
+def rebuild_analysis():
+    """Recompute every quiz's item-analysis sums from its answers (after restoring a backup, or attempts written
+    outside the app); the app keeps them up to date itself."""
+    for quiz in db.session.scalars(select(Quiz).order_by(Quiz.id)):
+        rebuild(quiz)
+        db.session.commit()
+    click.echo("Rebuilt the item-analysis sums of every quiz.")

@@ -348,3 +348,62 @@ class SignOffEvent(db.Model):
 @event.listens_for(SignOffEvent, "before_delete")
 def _refuse_rewriting_history(mapper, connection, target) -> None:
     raise PermissionError(f"{target.__tablename__} rows are history: they are never changed or deleted")
+
+
+class ItemSums(db.Model):
+    """Running sums for one question of a quiz over its finished attempts, first attempts or later ones.
+
+    Kept up to date in the transaction that finishes, marks or regrades an attempt (`modules.analysis`),
+    so the item analysis reads a few rows instead of every answer. x is the question's score, r the rest
+    of the attempt's score (attempt score minus x).
+    """
+
+    __tablename__ = "quiz_item_sums"
+    __table_args__ = (UniqueConstraint("quiz_id", "is_first", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    #: sums over first attempts (number 1), or over later ones; "all attempts" adds both
+    is_first: Mapped[bool] = mapped_column()
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    n: Mapped[int] = mapped_column(default=0)
+    sum_x: Mapped[float] = mapped_column(default=0.0)
+    sum_x2: Mapped[float] = mapped_column(default=0.0)
+    sum_r: Mapped[float] = mapped_column(default=0.0)
+    sum_r2: Mapped[float] = mapped_column(default=0.0)
+    sum_xr: Mapped[float] = mapped_column(default=0.0)
+    sum_points: Mapped[float] = mapped_column(default=0.0)
+    #: answers with no choice recorded (every answer, for questions without options)
+    unanswered: Mapped[int] = mapped_column(default=0)
+
+
+class OptionCount(db.Model):
+    """How many finished attempts (first or later) chose one option of a choice question."""
+
+    __tablename__ = "quiz_option_counts"
+    __table_args__ = (UniqueConstraint("quiz_id", "is_first", "question_id", "option_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    is_first: Mapped[bool] = mapped_column()
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    option_id: Mapped[str] = mapped_column(String(200))
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class GradeSums(db.Model):
+    """Finished attempts of a quiz (first or later) whose grade falls in one tenth of the range, and their sums."""
+
+    __tablename__ = "quiz_grade_sums"
+    __table_args__ = (UniqueConstraint("quiz_id", "is_first", "bucket"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    is_first: Mapped[bool] = mapped_column()
+    #: 0 for grades under 10%, 1 for 10-20% ... 9 for 90-100%
+    bucket: Mapped[int] = mapped_column()
+    n: Mapped[int] = mapped_column(default=0)
+    sum_grade: Mapped[float] = mapped_column(default=0.0)
+    sum_grade2: Mapped[float] = mapped_column(default=0.0)
+    sum_score: Mapped[float] = mapped_column(default=0.0)
+    sum_score2: Mapped[float] = mapped_column(default=0.0)

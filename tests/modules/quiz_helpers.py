@@ -51,6 +51,7 @@ def sit_papers(papers: list[dict[int, float]]) -> tuple[Quiz, list[Question]]:
     """Graded first attempts at the fixture quiz, one per paper ({index among its automatically graded
     questions: score of 0 to 1}), each by a new trainee; for item analysis."""
     from core.db import utcnow
+    from modules.analysis import rebuild
     from modules.models import AttemptAnswer, AttemptState
     from tests.conftest import new_user
 
@@ -66,5 +67,7 @@ def sit_papers(papers: list[dict[int, float]]) -> tuple[Quiz, list[Question]]:
         attempt.answers = [AttemptAnswer(question_id=question.id, position=position, answer="x", score=score,
                                          points=1) for position, (question, score) in enumerate(scores.items())]
         db.session.add(attempt)
+    db.session.flush()
+    rebuild(quiz)  # the attempts were written directly, not finished through submit(): count them
     db.session.commit()
     return quiz, questions
