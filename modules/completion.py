@@ -10,11 +10,11 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from core.extensions import db
 from courses import structure
-from curriculum.models import Grading, Lesson
+from curriculum.models import Grading, Lesson, Quiz
 from modules.grading import is_passed, quiz_grade
 from modules.models import FINISHED_STATES, Attempt, LessonRead, SignOff, SignOffState
 
@@ -129,7 +129,8 @@ def quiz_pass_time(grading: Grading | str, pass_mark: int, finished: list[tuple[
 
 
 def gather(user_ids, modules, attempts=None) -> dict[tuple[int, int], ModuleFacts]:
-    """ModuleFacts for each (user id, module id), in three queries whatever the numbers of people and modules.
+    """ModuleFacts for each (user id, module id), in three queries whatever the numbers of people and modules
+    (four when some quizzes grade otherwise than by the highest attempt).
 
     Lesson counts and quiz settings come from the cached structure (courses/structure.py). `attempts`, the
     people's attempts at these modules' quizzes in attempt order when the caller has already loaded them
@@ -148,12 +149,26 @@ def gather(user_ids, modules, attempts=None) -> dict[tuple[int, int], ModuleFact
     module_of_quiz = {quiz.id: module_id for module_id, quiz in quizzes.items()}
     attempted: set[tuple[int, int]] = set()
     finished: dict[tuple[int, int], list[tuple[float, datetime]]] = {}
+    passed_at_of: dict[tuple[int, int], datetime | None] = {}
+    if quizzes and attempts is None:
+        # With the "highest" grading the quiz is passed from its first passing attempt on, for good: the database
+        # answers per person and quiz (attempted, and when first passed) instead of sending every attempt.
+        highest = [quiz.id for quiz in quizzes.values() if Grading(quiz.grading) is Grading.HIGHEST]
+        passing = Attempt.state.in_(FINISHED_STATES) & (Attempt.grade >= Quiz.pass_mark)
+        for user_id, quiz_id, first_passed_at in db.session.execute(
+                select(Attempt.user_id, Attempt.quiz_id, func.min(case((passing, Attempt.submitted_at))))
+                .join(Quiz, Quiz.id == Attempt.quiz_id)
+                .where(Attempt.user_id.in_(user_ids), Attempt.quiz_id.in_(highest))
+                .group_by(Attempt.user_id, Attempt.quiz_id)) if highest else ():
+            key = (user_id, module_of_quiz[quiz_id])
+            attempted.add(key)
+            passed_at_of[key] = first_passed_at
+        others = [quiz_id for quiz_id in module_of_quiz if quiz_id not in highest]
+        attempts = db.session.execute(
+            select(Attempt.user_id, Attempt.quiz_id, Attempt.state, Attempt.grade, Attempt.submitted_at)
+            .where(Attempt.user_id.in_(user_ids), Attempt.quiz_id.in_(others))
+            .order_by(Attempt.number)) if others else ()
     if quizzes:
-        if attempts is None:
-            attempts = db.session.execute(
-                select(Attempt.user_id, Attempt.quiz_id, Attempt.state, Attempt.grade, Attempt.submitted_at)
-                .where(Attempt.user_id.in_(user_ids), Attempt.quiz_id.in_(list(module_of_quiz)))
-                .order_by(Attempt.number))
         for attempt in attempts:
             key = (attempt.user_id, module_of_quiz[attempt.quiz_id])
             attempted.add(key)
@@ -169,7 +184,10 @@ def gather(user_ids, modules, attempts=None) -> dict[tuple[int, int], ModuleFact
         for user_id in user_ids:
             key = (user_id, module.id)
             read_count, last_read_at = reads.get(key, (0, None))
-            passed_at = quiz_pass_time(quiz.grading, quiz.pass_mark, finished.get(key, [])) if quiz else None
+            if key in passed_at_of:
+                passed_at = passed_at_of[key]
+            else:
+                passed_at = quiz_pass_time(quiz.grading, quiz.pass_mark, finished.get(key, [])) if quiz else None
             sign_off_state, sign_off_changed_at = sign_offs.get(key, (None, None))
             result[key] = ModuleFacts(
                 lessons_total=len(infos[module.id].lessons), lessons_read=read_count, last_read_at=last_read_at,

@@ -3,6 +3,7 @@ from flask import Blueprint, Flask
 
 from accounts.models import Organisation
 from team import views
+from team.matrix import cells_html
 
 bp = Blueprint("team", __name__)
 bp.add_url_rule("/organisations/<int:organisation_id>/matrix", view_func=views.show_matrix)
@@ -12,4 +13,4 @@ bp.add_url_rule("/admin/matrix", view_func=views.list_matrices)
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(can_list_matrices=Organisation.can_list_matrices)
+    app.jinja_env.globals.update(can_list_matrices=Organisation.can_list_matrices, matrix_cells_html=cells_html)

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from accounts.models import Organisation, User
 from core.extensions import db
+from core.timezones import format_date
 from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run
 from curriculum.models import Module
 from modules.completion import ModuleFacts, ModuleState, gather, module_state, state_date
@@ -92,16 +94,17 @@ class Matrix:
 
 
 def build_matrix(organisation: Organisation, run: Run | None = None, state: ModuleState | None = None,
-                 page: int = 1, per_page: int | None = MEMBERS_PER_PAGE) -> Matrix:
+                 page: int = 1, per_page: int | None = MEMBERS_PER_PAGE, held: list[Run] | None = None) -> Matrix:
     """The organisation's matrix, in six queries whatever its size (members, modules, and `gather()`'s four).
 
     With `run`, the columns are that run's modules and the rows only members enrolled
     (ENROLLED) in it. With `state`, the rows are the members with at least one module
     in that state. Totals count every member the filters keep; `page` picks the rows shown
-    (`per_page=None`: every row on one page, as the CSV export wants).
+    (`per_page=None`: every row on one page, as the CSV export wants). `held`, the organisation's `held_runs()`
+    when the caller has them already (for the filter form), saves reading them again.
     """
     members = db.session.scalars(_members_query(organisation, run)).all()
-    modules = _modules(organisation, run)
+    modules = _modules(organisation, run, held)
     facts = gather([member.id for member in members], modules)
     rows = [Row(member, [_cell(facts[member.id, module.id]) for module in modules]) for member in members]
     if state is not None:
@@ -144,7 +147,7 @@ def held_runs(organisation: Organisation) -> list[Run]:
                               .order_by(Run.starts_at.desc(), Run.id)).all()
 
 
-def _modules(organisation: Organisation, run: Run | None) -> list[Module]:
+def _modules(organisation: Organisation, run: Run | None, held: list[Run] | None) -> list[Module]:
     """The columns: the run's course's modules; else those of the courses held; else the whole catalogue's."""
     query = (select(Module).join(CourseModule, CourseModule.module_id == Module.id).join(Course)
              .where(Module.is_retired.is_(False)).order_by(Course.position, Course.id, CourseModule.position))
@@ -152,10 +155,35 @@ def _modules(organisation: Organisation, run: Run | None) -> list[Module]:
         query = query.where(Course.id == run.course_id)
     else:
         # Two plain queries: one that ORs "the courses held" with "none is held" defeats PostgreSQL's planner.
-        held_courses = set(db.session.scalars(_held_runs_query(organisation).with_only_columns(Run.course_id)))
+        held_courses = ({run.course_id for run in held} if held is not None else
+                        set(db.session.scalars(_held_runs_query(organisation).with_only_columns(Run.course_id))))
         query = query.where(Course.id.in_(held_courses) if held_courses else Course.is_retired.is_(False))
     # A module in several courses is one column, where it first appears.
     return list(dict.fromkeys(db.session.scalars(query)))
+
+
+#: the opening of a cell in each state: the state's colour class and its name, escaped once
+_CELL_OPENINGS = {state: Markup('<td class="matrix-state {}">{}').format(state.css, state.value) for state in ModuleState}
+
+
+def cells_html(row: Row, zone: ZoneInfo, dates: dict) -> Markup:
+    """One row's cells as HTML, each its state's name (and colour) and the date reached in `zone`.
+
+    Built here, not by the template: 2,400 cells through a template loop, filters and time-zone
+    conversions cost more than everything else on the page. `dates` memoises the formatted dates
+    across the rows of one page (members reach states on the same days).
+    """
+    parts = []
+    for cell in row.cells:
+        parts.append(_CELL_OPENINGS[cell.state])
+        if cell.date is not None:
+            day = cell.date.astimezone(zone).date()
+            text = dates.get(day)
+            if text is None:
+                text = dates[day] = escape(format_date(day))
+            parts.append(f'<br><span class="small">{text}</span>')
+        parts.append("</td>")
+    return Markup("".join(parts))
 
 
 def matrix_csv(matrix: Matrix, zone: ZoneInfo) -> str:

@@ -22,11 +22,13 @@ def _viewable_organisation(organisation_id: int) -> Organisation:
 @login_required
 def show_matrix(organisation_id: int):
     organisation = _viewable_organisation(organisation_id)
-    form = MatrixFilterForm(request.args, held_runs(organisation))
+    runs = held_runs(organisation)
+    form = MatrixFilterForm(request.args, runs)
     if not form.validate():
         # An unknown run or state: say so beside the field, and show the unfiltered matrix.
-        return _render_matrix(form, build_matrix(organisation)), 400
-    matrix = build_matrix(organisation, form.chosen_run, form.chosen_state, request.args.get("page", 1, type=int))
+        return _render_matrix(form, build_matrix(organisation, held=runs)), 400
+    matrix = build_matrix(organisation, form.chosen_run, form.chosen_state, request.args.get("page", 1, type=int),
+                          held=runs)
     return _render_matrix(form, matrix)
 
 
@@ -39,10 +41,11 @@ def _render_matrix(form: MatrixFilterForm, matrix: Matrix):
 @login_required
 def export_matrix(organisation_id: int):
     organisation = _viewable_organisation(organisation_id)
-    form = MatrixFilterForm(request.args, held_runs(organisation))
+    runs = held_runs(organisation)
+    form = MatrixFilterForm(request.args, runs)
     if not form.validate():
         abort(400)
-    matrix = build_matrix(organisation, form.chosen_run, form.chosen_state, per_page=None)
+    matrix = build_matrix(organisation, form.chosen_run, form.chosen_state, per_page=None, held=runs)
     return Response(matrix_csv(matrix, viewer_timezone()), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="competency-matrix-{organisation.id}.csv"'})
 

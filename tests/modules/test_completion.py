@@ -138,3 +138,34 @@ def test_gather_reads_the_facts_for_many_people_in_a_fixed_number_of_queries(
     with count_queries() as queries:
         gather([p.id for p in people + many], modules)
     assert len(queries) == 3
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_gather_answers_the_same_from_attempts_summed_in_sql_and_from_every_attempt(
+        seed, curriculum, make_user, count_queries):
+    """The "highest" quizzes' pass times come from the database per person and quiz; the dashboard passes every
+    attempt in instead: both must give the same facts."""
+    import random
+
+    from core.db import utcnow
+    from modules.models import Attempt, AttemptState
+
+    rng = random.Random(seed)
+    modules = db.session.scalars(db.select(Module).order_by(Module.slug)).all()
+    quizzes = [module.quiz for module in modules if module.quiz]
+    people = [make_user() for _ in range(15)]
+    for person in people:
+        for quiz in quizzes:
+            for number in range(1, rng.randrange(0, 5) + 1):
+                state = rng.choice([AttemptState.GRADED, AttemptState.GRADED, AttemptState.AWAITING_MARKING,
+                                    AttemptState.MARKED])
+                grade = None if state is AttemptState.AWAITING_MARKING else rng.choice([20.0, 40.0, 60.0, 70.0, 95.0])
+                db.session.add(Attempt(quiz_id=quiz.id, user_id=person.id, number=number, seed=1, state=state,
+                                       grade=grade, submitted_at=utcnow() + timedelta(hours=number)))
+    db.session.commit()
+    ids = [person.id for person in people]
+    every = db.session.scalars(db.select(Attempt).where(Attempt.user_id.in_(ids)).order_by(Attempt.number)).all()
+    summed = gather(ids, modules)
+    assert any(facts.quiz_passed for facts in summed.values()) and any(
+        facts.quiz_attempted and not facts.quiz_passed for facts in summed.values())
+    assert summed == gather(ids, modules, attempts=every)

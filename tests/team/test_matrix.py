@@ -236,7 +236,7 @@ def test_the_matrix_runs_the_same_statements_for_3_members_and_for_300(client, l
 
     assert response.status_code == 200
     assert response.get_data(as_text=True).count('<th scope="row">') == 300 + 1, "the totals row has a row header too"
-    assert len(large) == len(small) == 9
+    assert len(large) == len(small) == 8
 
 
 def test_a_matrix_of_several_pages_links_to_each_keeping_the_filters(app, team):
