@@ -6,8 +6,8 @@ renders Markdown on every view. `curriculum_versions` holds the token the
 loader replaces on every change, which tells each process that its cached
 structure of the curriculum is out of date.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-03 06:00:00
 
 """
@@ -18,8 +18,8 @@ from core.markdown import render_lesson
 
 
 # revision identifiers, used by Alembic.
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
