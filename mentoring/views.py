@@ -1,4 +1,5 @@
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -10,7 +11,7 @@ from core.db import lock_for_update, paginate, utcnow
 from core.extensions import db
 from core.forms import ActionForm, DateField
 from core.permissions import require
-from core.timezones import viewer_timezone
+from core.timezones import is_valid_timezone, timezone_choices, viewer_timezone
 from courses.models import Enrolment, EnrolmentState, Run, run_mentors
 from mentoring import bookings as ops
 from mentoring import calendar, slots
@@ -53,17 +54,33 @@ def _length(profile: MentorProfile, value: str | None) -> timedelta:
     return timedelta(minutes=int(value))
 
 
-def _one_week(free: list[datetime]) -> dict:
-    """The free slots of the week asked for (?week=0 is the next seven days), grouped by the viewer's day."""
-    zone = viewer_timezone()
+def _shown_zone() -> ZoneInfo:
+    """The zone the picker shows times in: ?tz= when it names a real zone, else the viewer's own."""
+    name = request.args.get("tz", "")
+    return ZoneInfo(name) if is_valid_timezone(name) else viewer_timezone()
+
+
+def _one_week(free: list[datetime], zone: ZoneInfo | None = None) -> dict:
+    """The free slots of the week asked for (?week=0 is the next seven days), grouped by the day in `zone`.
+
+    Also the first free time and the week it falls in, so the picker can
+    offer it whatever week is shown.
+    """
+    zone = zone or viewer_timezone()
     week = request.args.get("week", 0, type=int)
     if week < 0 or week > 60:
         abort(400)
-    first = utcnow().astimezone(zone).date() + timedelta(weeks=week)
+    today = utcnow().astimezone(zone).date()
+    first = today + timedelta(weeks=week)
     days = {day: starts for day, starts in slots.by_local_day(free, zone).items()
             if first <= day < first + timedelta(weeks=1)}
     later = bool(free) and free[-1].astimezone(zone).date() >= first + timedelta(weeks=1)
-    return {"days": days, "week": week, "first_day": first, "has_later": later}
+    first_free = free[0] if free else None
+    first_free_week = (first_free.astimezone(zone).date() - today).days // 7 if first_free else None
+    return {"days": days, "week": week, "first_day": first, "has_later": later, "first_free": first_free,
+            "first_free_week": first_free_week,
+            "all_days": [(day, [(slot, slot.astimezone(zone)) for slot in days.get(day, [])])
+                         for day in (first + timedelta(days=n) for n in range(7))]}
 
 
 def _minutes(length: timedelta) -> int:
@@ -112,8 +129,10 @@ def book_slot(mentor_id: int):
             db.session.rollback()
             problem, status = {"conflicts": conflict.conflicts}, conflict.status
     free = [] if start else ops.free_slots(profile, current_user.id, length)
+    zone = _shown_zone()
     return render_template("mentoring/book_slot.html", profile=profile, length=_minutes(length), start=start,
-                           form=form, problem=problem, taken_message=TAKEN, **_one_week(free)), status
+                           form=form, problem=problem, taken_message=TAKEN, zone=zone.key,
+                           zones=timezone_choices(), **_one_week(free, zone)), status
 
 
 @login_required

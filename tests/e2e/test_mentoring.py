@@ -8,31 +8,47 @@ from tests.e2e.browser import expect
 from tests.mentoring.helpers import add_world, open_every_day
 
 
-def test_a_trainee_picks_a_free_time_and_books_it(page, db, make_user, make_run, enrol, sign_in, screenshot,
-                                                   axe_check):
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_trainee_picks_a_free_time_and_books_it(chromium, live_server, db, make_user, make_run, enrol, sign_in,
+                                                  screenshot, axe_check, width):
     mentor = make_user("mentor", name="Morgan Mentor")
     trainee = make_user("trainee", name="Casey Trainee")
     enrol(make_run(mentors=[mentor]), trainee)
     open_every_day(mentor, session_lengths=[30, 60])
-    sign_in(page, trainee)
-    page.get_by_role("link", name="Mentoring", exact=True).click()
-    page.get_by_role("link", name="Book a session").click()
-    page.get_by_role("link", name="See free times with Morgan Mentor").click()
-    page.get_by_role("link", name="60 minutes").click()
-    page.locator(".slot-option input").first.check()
-    screenshot(page, "mentoring-slots")
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Topic").fill("Reading the case papers")
-    page.get_by_label("Agenda").fill("The summing-up and the grounds.")
-    screenshot(page, "mentoring-book-form")
-    axe_check(page)
-    page.get_by_role("button", name="Book this session").click()
-    expect(page.get_by_role("status")).to_contain_text("Your session is booked")
-    expect(page.get_by_role("heading", name="Reading the case papers")).to_be_visible()
-    screenshot(page, "mentoring-booked")
-    axe_check(page)
-    booking = db.session.scalar(db.select(Booking))
-    assert booking.learner_id == trainee.id and (booking.ends_at - booking.starts_at).seconds == 3600
+    context = chromium.new_context(base_url=live_server, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, trainee)
+        page.goto("/mentoring/")
+        page.get_by_role("link", name="See free times with Morgan Mentor").click()
+        page.get_by_role("navigation", name="Session length").get_by_role("link", name="60 minutes").click()
+        expect(page.get_by_role("link", name="60 minutes", exact=True)).to_have_attribute("aria-current", "page")
+        page.get_by_label("Times are shown in").select_option("America/New_York")
+        page.get_by_role("button", name="Show times in this zone").click()
+        expect(page.get_by_label("Times are shown in")).to_have_value("America/New_York")
+        screenshot(page, f"mentoring-slots-{width}")
+        axe_check(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        first = page.locator("#first-free a").first
+        first.focus()
+        page.keyboard.press("Enter")  # one step from the time to the confirmation page
+        expect(page.get_by_role("heading", name="Confirm your session")).to_be_visible()
+        expect(page.locator("#meeting-place")).to_be_visible()
+        page.get_by_label("Topic").fill("Reading the case papers")
+        page.get_by_label("Agenda").fill("The summing-up and the grounds.")
+        screenshot(page, f"mentoring-book-form-{width}")
+        axe_check(page)
+        page.get_by_role("button", name="Book this session").click()
+        expect(page.get_by_role("status")).to_contain_text("Your session is booked")
+        expect(page.get_by_role("heading", name="Reading the case papers")).to_be_visible()
+        axe_check(page)
+        page.goto("/mentoring/sessions")
+        expect(page.get_by_role("link", name="Reading the case papers with Morgan Mentor")).to_be_visible()
+        booking = db.session.scalar(db.select(Booking))
+        assert booking.learner_id == trainee.id and (booking.ends_at - booking.starts_at).seconds == 3600
+        db.session.commit()
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("role, path", [

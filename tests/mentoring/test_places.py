@@ -71,7 +71,7 @@ def test_a_booking_takes_the_mentors_place_and_keeps_it_when_the_default_changes
     login_as(trainee)
     confirm_page = client.get(f"/mentoring/mentors/{mentor.id}/book",
                               query_string={"length": 60, "start": first_free(profile, trainee).isoformat()})
-    assert f"Where: Video call: {VIDEO}" in confirm_page.text
+    assert f"Video call: {VIDEO}" in confirm_page.text and "Confirm your session" in confirm_page.text
     booking = _book(client, login_as, mentor, trainee, profile)
     assert booking.place == Place(PlaceKind.VIDEO, VIDEO)
     for person in (mentor, trainee):
