@@ -44,7 +44,11 @@ def erase_command(email, yes):
     user = _user_or_exit(email)
     if not yes:
         click.confirm(f"Erase {user.display_name} <{user.email}> for good?", abort=True)
-    erasure.erase(user, None)
+    try:
+        erasure.erase(user, None)
+    except erasure.ErasureRefusal as refusal:
+        click.echo(f"privacy: {refusal.message} Nothing was done.", err=True)
+        sys.exit(1)
     db.session.commit()
     click.echo(f"Erased the account that was {email.strip().lower()}.")
 

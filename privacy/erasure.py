@@ -85,7 +85,12 @@ def confirm(request: ErasureRequest, by, now: datetime | None = None) -> None:
 
 
 def erase(user, by) -> None:
-    """Erase the person now, in the current transaction (files leave the disk once it commits)."""
+    """Erase the person now, in the current transaction (files leave the disk once it commits).
+
+    Raises ErasureRefusal for an account already erased (its placeholder name must not be scrubbed everywhere).
+    """
+    if user.email == accounts.personal_data.erased_email(user):
+        raise ErasureRefusal("This account has already been erased.")
     needles = core.personal_data.identifying_strings(user)
     replacement = accounts.personal_data.erased_name(user).lower()
     for area in ERASING_ORDER:

@@ -152,6 +152,9 @@ def test_the_command_erases_at_once_and_asks_first(runner, people, db):
     assert User.find_by_email("tessa@example.org") is None
     missing = runner.invoke(args=["privacy", "erase", "tessa@example.org", "--yes"])
     assert missing.exit_code == 1 and "no account" in missing.output
+    placeholder = f"erased-{people['trainee'].id}@erased.invalid"
+    twice = runner.invoke(args=["privacy", "erase", placeholder, "--yes"])
+    assert twice.exit_code == 1 and "already been erased" in twice.output
 
 
 def test_erasure_is_audited_and_the_persons_addresses_leave_the_log(people, db):
