@@ -42,14 +42,15 @@ def documents() -> dict[str, dict]:
     for course in db.session.scalars(select(Course).where(Course.is_retired.is_(False))):
         wanted[f"course:{course.slug}"] = dict(
             kind=DocumentKind.COURSE, module_id=None, slug=course.slug, title=_clean(course.title),
-            body=_clean(course.format.label, course.summary, course.audience), url="", label="")
+            body=_clean(course.summary, f"{course.format.label} course.",
+                        f"For {course.audience.rstrip('.')}." if course.audience else ""), url="", label="")
     modules = db.session.scalars(select(Module).where(Module.is_retired.is_(False))
                                  .options(selectinload(Module.lessons)))
     for module in modules:
         wanted[f"module:{module.slug}"] = dict(
             kind=DocumentKind.MODULE, module_id=module.id, slug="", title=_clean(module.title),
-            body=_clean(module.summary, *module.outcomes, *module.jurisdictions,
-                        *(lesson.title for lesson in module.lessons)), url="", label="")
+            body=_clean(module.summary, *module.outcomes, f"Jurisdictions: {', '.join(module.jurisdictions)}.",
+                        f"Lessons: {'; '.join(lesson.title for lesson in module.lessons)}."), url="", label="")
         for lesson in module.lessons:
             wanted[f"lesson:{module.slug}/{lesson.slug}"] = dict(
                 kind=DocumentKind.LESSON, module_id=module.id, slug=lesson.slug, title=_clean(lesson.title),
