@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from accounts.models import Organisation, User
 from core.extensions import db
+from core.text import quantity
 from courses.access import readable_module_ids
 from curriculum.models import Module
 from search.backends import backend
@@ -43,9 +44,7 @@ class Section(enum.Enum):
 
     def counted(self, count: int) -> str:
         """"1 lesson", "3 lessons", "1 person"."""
-        if count != 1:
-            return f"{count} {self.value.lower()}"
-        return f"1 {'person' if self is Section.PEOPLE else self.value[:-1].lower()}"
+        return quantity(count, "person" if self is Section.PEOPLE else self.value[:-1].lower(), self.value.lower())
 
     @property
     def document_kind(self) -> DocumentKind | None:
