@@ -1,7 +1,7 @@
 """search index: the GIN index without a pending list
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-03 06:45:00
 
 With GIN's default `fastupdate`, entries written since the last VACUUM wait in a pending list that
@@ -13,8 +13,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0017'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
