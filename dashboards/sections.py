@@ -12,7 +12,8 @@ from courses.models import Enrolment, EnrolmentState, Run, run_mentors
 from dashboards.mentoring import section as mentoring_section
 from modules.attempts import standings_by_module
 from modules.completion import can_request_sign_off, gather, is_run_complete, module_state
-from modules.progress import combined, lesson_progress, next_unread, read_lesson_ids
+from modules.models import LessonRead
+from modules.progress import combined, lesson_progress, next_unread
 from plans.access import can_assess
 from plans.assessments import all_questions, assessments_of, confidence_change
 
@@ -23,20 +24,23 @@ def learner_section(user: User) -> dict:
     """The person's runs with each module's progress and state, their quiz standings and certificates.
 
     The modules and lessons come from the cached structure (titles only: no lesson bodies), so this costs
-    enrolments, lessons read, two for the standings, two for the completion facts and one for certificates.
+    enrolments, lessons read, two for the standings, one for the sign-offs and one for certificates.
     """
     enrolments = db.session.scalars(
         select(Enrolment).join(Enrolment.run).where(Enrolment.user_id == user.id,
                                                     Enrolment.state != EnrolmentState.WITHDRAWN)
         .order_by(Run.starts_at).options(contains_eager(Enrolment.run).joinedload(Run.course))
     ).all()
-    read_ids = read_lesson_ids([user.id])[user.id]
+    reads = db.session.execute(select(LessonRead.user_id, LessonRead.lesson_id, LessonRead.read_at)
+                               .where(LessonRead.user_id == user.id)).all()
+    read_ids = {read.lesson_id for read in reads}
     course_modules = {enrolment.run.course_id: structure.course_modules(enrolment.run.course_id)
                       for enrolment in enrolments}
     all_modules = {cm.module_id: cm.module for modules in course_modules.values() for cm in modules}
     quizzes = standings_by_module(user.id, all_modules)
     facts = gather([user.id], list(all_modules.values()),
-                   attempts=[attempt for standing in quizzes.values() for attempt in standing.attempts])
+                   attempts=[attempt for standing in quizzes.values() for attempt in standing.attempts],
+                   lesson_reads=reads)
     now = utcnow()
     runs = []
     for enrolment in enrolments:

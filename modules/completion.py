@@ -128,24 +128,35 @@ def quiz_pass_time(grading: Grading | str, pass_mark: int, finished: list[tuple[
     return passed_at
 
 
-def gather(user_ids, modules, attempts=None) -> dict[tuple[int, int], ModuleFacts]:
+def gather(user_ids, modules, attempts=None, lesson_reads=None) -> dict[tuple[int, int], ModuleFacts]:
     """ModuleFacts for each (user id, module id), in three queries whatever the numbers of people and modules
     (four when some quizzes grade otherwise than by the highest attempt).
 
     Lesson counts and quiz settings come from the cached structure (courses/structure.py). `attempts`, the
     people's attempts at these modules' quizzes in attempt order when the caller has already loaded them
-    (the dashboard, for the quiz standings), saves the query for them.
+    (the dashboard, for the quiz standings), saves the query for them; so do `lesson_reads`, their LessonRead
+    rows (user_id, lesson_id, read_at), for the lessons read.
     """
     user_ids, module_ids = list(dict.fromkeys(user_ids)), [module.id for module in modules]
     if not user_ids or not module_ids:
         return {}
     infos = {module_id: structure.module(module_id) for module_id in module_ids}
     quizzes = {module_id: info.quiz for module_id, info in infos.items() if info.quiz is not None}
-    reads = {(user_id, module_id): (count, last) for user_id, module_id, count, last in db.session.execute(
-        select(LessonRead.user_id, Lesson.module_id, func.count(LessonRead.id), func.max(LessonRead.read_at))
-        .join(Lesson, Lesson.id == LessonRead.lesson_id)
-        .where(LessonRead.user_id.in_(user_ids), Lesson.module_id.in_(module_ids), Lesson.is_retired.is_(False))
-        .group_by(LessonRead.user_id, Lesson.module_id))}
+    if lesson_reads is None:
+        reads = {(user_id, module_id): (count, last) for user_id, module_id, count, last in db.session.execute(
+            select(LessonRead.user_id, Lesson.module_id, func.count(LessonRead.id), func.max(LessonRead.read_at))
+            .join(Lesson, Lesson.id == LessonRead.lesson_id)
+            .where(LessonRead.user_id.in_(user_ids), Lesson.module_id.in_(module_ids),
+                   Lesson.is_retired.is_(False))
+            .group_by(LessonRead.user_id, Lesson.module_id))}
+    else:
+        module_of_lesson = {lesson.id: module_id for module_id, info in infos.items() for lesson in info.lessons}
+        reads = {}
+        for read in lesson_reads:
+            module_id = module_of_lesson.get(read.lesson_id)
+            if module_id is not None:
+                count, last = reads.get((read.user_id, module_id), (0, None))
+                reads[read.user_id, module_id] = (count + 1, max(filter(None, (last, read.read_at))))
     module_of_quiz = {quiz.id: module_id for module_id, quiz in quizzes.items()}
     attempted: set[tuple[int, int]] = set()
     finished: dict[tuple[int, int], list[tuple[float, datetime]]] = {}

@@ -143,12 +143,12 @@ def test_gather_reads_the_facts_for_many_people_in_a_fixed_number_of_queries(
 @pytest.mark.parametrize("seed", [1, 2])
 def test_gather_answers_the_same_from_attempts_summed_in_sql_and_from_every_attempt(
         seed, curriculum, make_user, count_queries):
-    """The "highest" quizzes' pass times come from the database per person and quiz; the dashboard passes every
-    attempt in instead: both must give the same facts."""
+    """The "highest" quizzes' pass times come from the database per person and quiz, and the lessons read grouped
+    by module; the dashboard passes every attempt and every lesson read in instead: both give the same facts."""
     import random
 
     from core.db import utcnow
-    from modules.models import Attempt, AttemptState
+    from modules.models import Attempt, AttemptState, LessonRead
 
     rng = random.Random(seed)
     modules = db.session.scalars(db.select(Module).order_by(Module.slug)).all()
@@ -162,10 +162,15 @@ def test_gather_answers_the_same_from_attempts_summed_in_sql_and_from_every_atte
                 grade = None if state is AttemptState.AWAITING_MARKING else rng.choice([20.0, 40.0, 60.0, 70.0, 95.0])
                 db.session.add(Attempt(quiz_id=quiz.id, user_id=person.id, number=number, seed=1, state=state,
                                        grade=grade, submitted_at=utcnow() + timedelta(hours=number)))
+        for module in modules:
+            for lesson in rng.sample(module.lessons, rng.randrange(len(module.lessons) + 1)):
+                db.session.add(LessonRead(user_id=person.id, lesson_id=lesson.id,
+                                          read_at=utcnow() - timedelta(days=rng.randrange(30))))
     db.session.commit()
     ids = [person.id for person in people]
     every = db.session.scalars(db.select(Attempt).where(Attempt.user_id.in_(ids)).order_by(Attempt.number)).all()
+    reads = db.session.scalars(db.select(LessonRead).where(LessonRead.user_id.in_(ids))).all()
     summed = gather(ids, modules)
     assert any(facts.quiz_passed for facts in summed.values()) and any(
         facts.quiz_attempted and not facts.quiz_passed for facts in summed.values())
-    assert summed == gather(ids, modules, attempts=every)
+    assert summed == gather(ids, modules, attempts=every, lesson_reads=reads)
