@@ -4,13 +4,17 @@ from flask import Blueprint, Flask
 from accounts.models import Organisation
 from team import views
 from team.matrix import cells_html
+from team.report import can_view_report
 
 bp = Blueprint("team", __name__)
 bp.add_url_rule("/organisations/<int:organisation_id>/matrix", view_func=views.show_matrix)
 bp.add_url_rule("/organisations/<int:organisation_id>/matrix.csv", view_func=views.export_matrix)
 bp.add_url_rule("/admin/matrix", view_func=views.list_matrices)
+bp.add_url_rule("/organisations/<int:organisation_id>/members/<int:user_id>/report", view_func=views.show_report)
+bp.add_url_rule("/organisations/<int:organisation_id>/members/<int:user_id>/report.pdf", view_func=views.download_report)
 
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(can_list_matrices=Organisation.can_list_matrices, matrix_cells_html=cells_html)
+    app.jinja_env.globals.update(can_list_matrices=Organisation.can_list_matrices, matrix_cells_html=cells_html,
+                                 can_view_report=can_view_report)

@@ -162,20 +162,23 @@ def _modules(organisation: Organisation, run: Run | None, held: list[Run] | None
     return list(dict.fromkeys(db.session.scalars(query)))
 
 
-#: the opening of a cell in each state: the state's colour class and its name, escaped once
-_CELL_OPENINGS = {state: Markup('<td class="matrix-state {}">{}').format(state.css, state.value) for state in ModuleState}
+#: a cell in each state, around the link to the member's report: the state's colour class and its name, escaped once
+_CELL_OPENINGS = {state: Markup('<td class="matrix-state {}"><a class="matrix-link" href="').format(state.css)
+                  for state in ModuleState}
+_CELL_LINK_ENDS = {state: Markup('">{}</a>').format(state.value) for state in ModuleState}
 
 
-def cells_html(row: Row, zone: ZoneInfo, dates: dict) -> Markup:
-    """One row's cells as HTML, each its state's name (and colour) and the date reached in `zone`.
+def cells_html(row: Row, zone: ZoneInfo, dates: dict, report_url: str) -> Markup:
+    """One row's cells as HTML, each its state's name (and colour) linking to the member's report, and the date
+    reached in `zone`.
 
     Built here, not by the template: 2,400 cells through a template loop, filters and time-zone
     conversions cost more than everything else on the page. `dates` memoises the formatted dates
     across the rows of one page (members reach states on the same days).
     """
-    parts = []
+    parts, link = [], escape(report_url)
     for cell in row.cells:
-        parts.append(_CELL_OPENINGS[cell.state])
+        parts += [_CELL_OPENINGS[cell.state], link, _CELL_LINK_ENDS[cell.state]]
         if cell.date is not None:
             day = cell.date.astimezone(zone).date()
             text = dates.get(day)

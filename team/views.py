@@ -3,14 +3,15 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from accounts.models import Organisation
-from core.db import paginate
+from accounts.models import Organisation, User
+from core.db import paginate, utcnow
 from core.extensions import db
 from core.permissions import require
 from core.timezones import viewer_timezone
 from modules.completion import ModuleState
 from team.forms import MatrixFilterForm
 from team.matrix import Matrix, build_matrix, held_runs, matrix_csv
+from team.report import build_report, can_view_report, progress_chart, report_pdf
 
 
 def _viewable_organisation(organisation_id: int) -> Organisation:
@@ -55,3 +56,27 @@ def list_matrices():
     require(Organisation.can_list_matrices(current_user))
     page = paginate(select(Organisation).order_by(Organisation.name, Organisation.id))
     return render_template("team/list_matrices.html", page=page)
+
+
+def _reported_member(organisation_id: int, user_id: int) -> User:
+    member = db.session.get(User, user_id)
+    if member is None or member.organisation_id != organisation_id:
+        abort(404)
+    require(can_view_report(current_user, member))
+    return member
+
+
+@login_required
+def show_report(organisation_id: int, user_id: int):
+    member = _reported_member(organisation_id, user_id)
+    report = build_report(member, viewer_timezone())
+    return render_template("team/show_report.html", report=report, member=member,
+                           chart=progress_chart(report.progress, report.lessons_total))
+
+
+@login_required
+def download_report(organisation_id: int, user_id: int):
+    member = _reported_member(organisation_id, user_id)
+    zone = viewer_timezone()
+    return Response(report_pdf(build_report(member, zone), zone, utcnow()), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="training-report-{member.id}.pdf"'})

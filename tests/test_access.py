@@ -50,6 +50,10 @@ RULES = {
     ("team.show_matrix", "GET"): ("/organisations/{organisation}/matrix", {"leader", "admin"}),
     ("team.export_matrix", "GET"): ("/organisations/{organisation}/matrix.csv", {"leader", "admin"}),
     ("team.list_matrices", "GET"): ("/admin/matrix", ADMIN),
+    # A trainee's report: the trainee, their project's leaders and administrators.
+    ("team.show_report", "GET"): ("/organisations/{organisation}/members/{trainee_id}/report", {"trainee", "leader", "admin"}),
+    ("team.download_report", "GET"): ("/organisations/{organisation}/members/{trainee_id}/report.pdf",
+                                      {"trainee", "leader", "admin"}),
     # Certificates: the trainee's own, their leader sees it, administrators manage; verification is public.
     ("certificates.download_certificate", "GET"): ("/certificates/{certificate}.pdf", {"trainee", "leader", "admin"}),
     ("certificates.reissue_certificate", "POST"): ("/certificates/{certificate}/reissue", {"trainee", "admin"}),

@@ -30,3 +30,18 @@ def test_the_leader_reads_the_matrix_at_both_widths(db, make_organisation, make_
 def test_the_administrators_list_of_matrices_is_accessible(db, make_organisation, make_user, check_both_widths):
     make_organisation(name="Northern Innocence Project")
     check_both_widths("/admin/matrix", make_user("admin"), "admin")
+
+
+def test_the_leader_opens_a_members_report_from_a_matrix_cell(db, make_organisation, make_user, make_run, enrol,
+                                                              finish_module, check_both_widths, page):
+    team = add_team(make_organisation, make_user, make_run, enrol, finish_module)
+    check_both_widths(f"/organisations/{team['organisation'].id}/matrix", team["leader"], "leader")
+    grid = page.get_by_role("table", name="Modules by member")
+    grid.get_by_role("row", name="Ada Signed").get_by_role("link", name="Signed off").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ada Signed")
+    expect(page.get_by_role("img", name="Lessons read")).to_be_visible()
+    report = page.url.removeprefix(page.url.split("/organisations")[0])
+    check_both_widths(report, None, "leader")  # both pages are signed in already
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert download.value.suggested_filename == f"training-report-{team['ada'].id}.pdf"

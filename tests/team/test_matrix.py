@@ -136,8 +136,10 @@ def test_the_leader_sees_the_grid_totals_and_key(client, login_as, team):
 
     assert response.status_code == 200
     assert "<caption" in html and '<th scope="col">Appeals basics</th>' in html
-    assert '<th scope="row">Ada Signed</th>' in html
-    assert 'class="matrix-state state-signed-off">Signed off<br><span class="small">Tue 1 Jul 2025</span>' in html
+    assert '">Ada Signed</a></th>' in html
+    assert ('class="matrix-state state-signed-off"><a class="matrix-link" href="/organisations/'
+            f'{team["organisation"].id}/members/{team["ada"].id}/report">Signed off</a><br>'
+            '<span class="small">Tue 1 Jul 2025</span>') in html
     assert "1 of 6 members signed off on Appeals basics" in html
     assert "Oz Other" not in html and "Mo Mentor" not in html
     assert f'/organisations/{team["organisation"].id}/matrix.csv' in html
