@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from core.extensions import db
 from core.markdown import render_markdown
 from courses.models import Course
-from curriculum.models import Module
+from curriculum.models import Lesson, Module
 from search.models import DocumentKind, SearchDocument
 from search.text import MARKS
 
@@ -45,7 +45,7 @@ def documents() -> dict[str, dict]:
             body=_clean(course.summary, f"{course.format.label} course.",
                         f"For {course.audience.rstrip('.')}." if course.audience else ""), url="", label="")
     modules = db.session.scalars(select(Module).where(Module.is_retired.is_(False))
-                                 .options(selectinload(Module.lessons)))
+                                 .options(selectinload(Module.lessons).undefer(Lesson.body)))
     for module in modules:
         wanted[f"module:{module.slug}"] = dict(
             kind=DocumentKind.MODULE, module_id=module.id, slug="", title=_clean(module.title),

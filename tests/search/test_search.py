@@ -179,3 +179,15 @@ def test_nothing_to_look_for_finds_nothing_without_asking_the_database(curriculu
 
 def test_a_very_long_word_is_searched_for_and_found_nowhere(curriculum, db, make_user):
     assert search("x" * 10_000, make_user("admin")).groups == []
+
+
+def test_indexing_reads_the_lessons_in_one_statement_however_many_there_are(curriculum, fixture_curriculum, db,
+                                                                            count_queries):
+    from search.index import documents
+
+    with count_queries() as few:
+        documents()
+    load(fixture_curriculum, many_modules(10, lessons_each=5))
+    with count_queries() as many:
+        assert len(documents()) > 60
+    assert len(many) == len(few)
