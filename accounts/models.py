@@ -99,6 +99,8 @@ class User(UserMixin, db.Model):
     is_leader: Mapped[bool] = mapped_column(default=False)
     is_trainee: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    #: when the account was deactivated (None while active; who did it is in the audit log); its records stay
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
@@ -199,6 +201,19 @@ class User(UserMixin, db.Model):
     def can_be_edited_by(self, editor) -> bool:
         """Administrators change people's roles and deactivate accounts."""
         return editor.is_authenticated and editor.is_admin
+
+    def can_deactivate(self, actor) -> bool:
+        """Administrators deactivate anyone but themselves; a project's leaders deactivate its trainees who leave.
+
+        A co-leader, a mentor or an administrator is deactivated by an administrator only, so no leader can
+        lock another out of the project.
+        """
+        if not actor.is_authenticated or actor.id == self.id or not self.is_active_account:
+            return False
+        if actor.is_admin:
+            return True
+        return (actor.is_leader and actor.organisation_id is not None and self.organisation_id == actor.organisation_id
+                and not (self.is_leader or self.is_mentor or self.is_admin))
 
     def can_reset_two_factor(self, editor) -> bool:
         """Administrators reset someone else's second factor (a lost phone); their own goes through another one."""

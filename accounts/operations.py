@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from accounts.models import Invitation, InvitationRole, Nation, Organisation, OrganisationState, User
 from accounts.sessions import end_sessions
+from accounts.signals import account_deactivated
 from core import audit
 from core.db import utcnow
 from core.extensions import db
@@ -142,23 +143,52 @@ def decide_organisation(organisation: Organisation, approve: bool, admin: User) 
                                        leader=leader, link=absolute_url("dashboards.dashboard")))
 
 
-ROLE_FLAGS = ("is_admin", "is_mentor", "is_leader", "is_trainee", "is_active_account")
+ROLES = ("is_admin", "is_mentor", "is_leader", "is_trainee")
+#: what the administrators' form sets: the roles, and whether the account is active
+ROLE_FLAGS = (*ROLES, "is_active_account")
 
 
 def update_roles(user: User, values: dict[str, bool], admin: User) -> None:
-    """Set the role flags; taking a role away (or deactivating) ends the person's sessions.
+    """Set the role flags (and deactivate or reactivate); taking a role away ends the person's sessions.
 
     Permissions are read afresh on every request anyway; ending the sessions makes the change
     felt at once and leaves nothing signed in under the old rights (an administrator editing
     their own roles keeps the session they are using).
     """
-    changes = {flag: values[flag] for flag in ROLE_FLAGS if getattr(user, flag) != values[flag]}
-    if any(getattr(user, flag) and not values[flag] for flag in ROLE_FLAGS):
+    changes = {flag: values[flag] for flag in ROLES if getattr(user, flag) != values[flag]}
+    if any(getattr(user, flag) and not values[flag] for flag in ROLES):
         end_sessions(user, keep=admin.current_session if admin.id == user.id else None)
-    for flag in ROLE_FLAGS:
+    for flag in ROLES:
         setattr(user, flag, values[flag])
     if changes:
         audit.record("user.update_roles", actor=admin, subject=user, detail=changes)
+    if values.get("is_active_account", user.is_active_account) != user.is_active_account:
+        (reactivate if values["is_active_account"] else deactivate)(user, admin)
+
+
+def deactivate(user: User, by: User) -> None:
+    """Close the account at once (someone left the project): every session ends and nobody can sign in to it.
+
+    Everything the person did stays (attempts, sign-offs, certificates, notes) for its retention period;
+    their future mentoring sessions are cancelled (`account_deactivated`). Deactivating an inactive
+    account changes nothing.
+    """
+    if not user.is_active_account:
+        return
+    user.is_active_account = False
+    user.deactivated_at = utcnow()
+    ended = end_sessions(user)
+    audit.record("account.deactivate", actor=by, subject=user, detail={"sessions_ended": ended})
+    account_deactivated.send(user, by=by)
+
+
+def reactivate(user: User, by: User) -> None:
+    """Open a deactivated account again (administrators): the person signs in with their password as before."""
+    if user.is_active_account:
+        return
+    user.is_active_account = True
+    user.deactivated_at = None
+    audit.record("account.reactivate", actor=by, subject=user)
 
 
 # -- invitations -----------------------------------------------------------------

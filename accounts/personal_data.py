@@ -28,7 +28,7 @@ def personal_data(user: User) -> dict:
     return {
         "profile": {"name": user.display_name, "email": user.email, "time_zone": user.timezone,
                     "created_at": iso(user.created_at), "last_sign_in_at": iso(user.last_sign_in_at),
-                    "is_active": user.is_active_account,
+                    "is_active": user.is_active_account, "deactivated_at": iso(user.deactivated_at),
                     "two_factor_enabled_at": iso(user.two_factor_enabled_at)},
         "roles": user.role_names,
         "organisations": [{"name": organisation.name, "institution": organisation.institution,

@@ -174,7 +174,8 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
     return codes
 
 
-def _turn_off(user: User) -> None:
+def forget(user: User) -> None:
+    """Remove the second factor (its secret and recovery codes) without a word in the audit log: callers record why."""
     user.totp_secret, user.totp_last_step, user.two_factor_enabled_at = None, None, None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
@@ -184,7 +185,7 @@ def disable(user: User, code: str) -> None:
     if not can_disable(user):
         raise TwoFactorRefusal("Your role requires two-factor sign-in, so it cannot be turned off.")
     verify(user, code, "turning off")
-    _turn_off(user)
+    forget(user)
     audit.record("two_factor.disabled", actor=user, subject=user)
 
 
@@ -194,6 +195,6 @@ def reset(user: User, admin: User) -> None:
     They sign in next with their password alone and, if their role requires it, must set it up again
     before doing anything else.
     """
-    _turn_off(user)
+    forget(user)
     end_sessions(user)
     audit.record("two_factor.reset", actor=admin, subject=user)

@@ -233,6 +233,23 @@ def create_project():
 
 
 @login_required
+def deactivate_member(organisation_id: int, user_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    member = db.session.scalar(select(User).where(User.id == user_id, User.organisation_id == organisation.id))
+    if member is None:
+        abort(404)
+    require(member.can_deactivate(current_user))
+    form = ActionForm()
+    if form.validate_on_submit():
+        ops.deactivate(member, current_user)
+        db.session.commit()
+        flash(f"{member.display_name}'s account is deactivated: they are signed out and cannot sign in. Their "
+              "records are kept.", "success")
+        return redirect(url_for("accounts.show_organisation", organisation_id=organisation.id))
+    return render_template("accounts/deactivate_member.html", organisation=organisation, member=member, form=form)
+
+
+@login_required
 def revoke_invitation(invitation_id: int):
     invitation = db.get_or_404(Invitation, invitation_id)
     require(invitation.can_revoke(current_user))

@@ -30,6 +30,8 @@ ACTIONS = {
     "user.create_mentor": "Mentor account created",
     "user.update_roles": "Roles changed",
     "user.view": "Account opened by an administrator",
+    "account.deactivate": "Account deactivated",
+    "account.reactivate": "Account reactivated",
     "invitation.send": "Invitation sent",
     "invitation.accept": "Invitation accepted",
     "invitation.revoke": "Invitation withdrawn",

@@ -2,6 +2,7 @@
 from flask import Blueprint, Flask
 
 from mentoring import views
+from mentoring.bookings import connect_deactivation
 from mentoring.commands import mentoring_cli
 from mentoring.models import MentorProfile
 
@@ -23,6 +24,7 @@ bp.add_url_rule("/feed/<token>.ics", view_func=views.calendar_feed)
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    connect_deactivation()
     app.cli.add_command(mentoring_cli)
     app.jinja_env.globals.update(can_browse_mentors=MentorProfile.can_browse,
                                  can_publish_availability=MentorProfile.can_publish_availability)

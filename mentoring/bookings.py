@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
+from accounts.signals import account_deactivated
 from core import audit
 from core.db import utcnow
 from core.errors import Refusal
@@ -237,6 +238,30 @@ def cancel(bookings: list[Booking], by: User, reason: str) -> None:
         _notify(bookings[0], "Mentoring session cancelled")
     else:
         _notify_many(bookings, f"{len(bookings)} mentoring sessions cancelled")
+
+
+def cancel_for_deactivated(user: User, by: User, now: datetime | None = None) -> int:
+    """Cancel the confirmed sessions still to come of someone whose account was deactivated, as mentor or learner.
+
+    Receives `accounts.signals.account_deactivated`; each session is cancelled (and both people told) on its
+    own, since their counterparts differ. Returns how many were cancelled.
+    """
+    upcoming = list(db.session.scalars(
+        select(Booking).where(or_(Booking.mentor_id == user.id, Booking.learner_id == user.id),
+                              Booking.state == BookingState.CONFIRMED, Booking.starts_at > (now or utcnow()))
+        .order_by(Booking.starts_at).with_for_update()))
+    for booking in upcoming:
+        cancel([booking], by, "The account was deactivated.")
+    return len(upcoming)
+
+
+def _cancel_on_deactivation(user: User, by: User) -> None:
+    cancel_for_deactivated(user, by)
+
+
+def connect_deactivation() -> None:
+    """Cancel a person's future sessions when their account is deactivated."""
+    account_deactivated.connect(_cancel_on_deactivation, weak=False)
 
 
 def reschedule(booking: Booking, by: User, start: datetime) -> None:

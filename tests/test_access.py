@@ -123,6 +123,11 @@ RULES = {
     ("accounts.show_organisation", "GET"): ("/organisations/{organisation}", {"leader", "admin"}),
     ("accounts.invite_members", "POST"): ("/organisations/{organisation}/invitations", {"leader", "admin"}),
     ("accounts.revoke_invitation", "POST"): ("/invitations/{invitation}/revoke", {"leader", "admin"}),
+    # A project's leader deactivates its trainees (someone leaving); administrators anyone.
+    ("accounts.deactivate_member", "GET"): ("/organisations/{organisation}/members/{trainee_id}/deactivate",
+                                           {"leader", "admin"}),
+    ("accounts.deactivate_member", "POST"): ("/organisations/{organisation}/members/{trainee_id}/deactivate",
+                                            {"leader", "admin"}),
     ("accounts.accept_invitation", "GET"): ("/invitations/accept/{invitation_token}", EVERYONE),
     ("accounts.accept_invitation", "POST"): ("/invitations/accept/{invitation_token}", EVERYONE),
     ("accounts.list_organisations", "GET"): ("/admin/organisations", ADMIN),

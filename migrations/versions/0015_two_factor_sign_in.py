@@ -41,7 +41,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    # ALTER TABLE ... DROP COLUMN: rebuilding users on SQLite would cascade-delete what refers to it.
+    with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('totp_last_step')
         batch_op.drop_column('two_factor_enabled_at')
         batch_op.drop_column('totp_secret')

@@ -159,7 +159,7 @@ def test_admin_changes_roles_and_deactivates_an_account(client, db, login_as, ma
     db.session.refresh(trainee)
     assert trainee.is_leader and trainee.is_mentor and not trainee.is_active_account
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.update_roles"))
-    assert entry.detail == {"is_mentor": True, "is_leader": True, "is_active_account": False}
+    assert entry.detail == {"is_mentor": True, "is_leader": True}
     assert (entry.actor_id, entry.subject_id) == (admin.id, trainee.id)
     client.post("/sign-out")
     refused = client.post("/sign-in", data={"email": trainee.email, "password": TEST_PASSWORD})
