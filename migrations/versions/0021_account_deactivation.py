@@ -4,8 +4,8 @@ When an account was deactivated (someone left their project); cleared on reactiv
 in the audit log. A plain added column, so SQLite does not rebuild `users` (whose rebuild would fire
 the ON DELETE CASCADE of every table that refers to it).
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-03 06:40:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0020'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
