@@ -1,12 +1,23 @@
 import secrets
 from datetime import datetime, timezone
 
+import wtforms
 from sqlalchemy import select
-from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.extensions import db
-from core.forms import Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField
+from core.forms import DateField, Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField, database_int
 from curriculum.models import Module
 from mentoring import places, slots
 from mentoring.models import Attendance
@@ -54,6 +65,29 @@ class PlaceForm(Form):
             raise ValidationError(str(error)) from None
 
 
+DAY_KEYS = [name.lower() for name in slots.WEEKDAYS]
+MAX_RANGES = 12
+MAX_EXCEPTIONS = 100
+
+
+class RangeForm(wtforms.Form):
+    """One time range of a day in the weekly editor (a sub-form: the page's form carries the CSRF token)."""
+
+    start = TimeField("From", validators=[Optional()])
+    end = TimeField("Until", validators=[Optional()])
+
+
+class ExceptionForm(wtforms.Form):
+    """One date that differs from the week: a day off, different hours instead of the week's, or extra hours."""
+
+    on_date = DateField("Date", validators=[Optional()])
+    kind = SelectField("What changes", default="off", choices=[
+        ("off", "Day off"), ("only", "Only these hours"), ("extra", "Extra hours")],
+        invalid_choice_message="Choose day off, only these hours or extra hours.")
+    start = TimeField("From", validators=[Optional()])
+    end = TimeField("Until", validators=[Optional()])
+
+
 class AvailabilityForm(PlaceForm):
     timezone = TimezoneField("Your time zone", description="Your weekly hours and dates below are in this zone.")
     session_lengths = MultiCheckboxField("Session lengths you offer", choices=LENGTH_CHOICES)
@@ -76,6 +110,12 @@ class AvailabilityForm(PlaceForm):
                                           "“2026-12-28 10:00-12:00” for extra hours.")
     submit = SubmitField("Save availability")
 
+    exceptions = FieldList(FormField(ExceptionForm), max_entries=MAX_EXCEPTIONS)
+    copy_from = SelectField("Copy the hours of", choices=list(enumerate(slots.WEEKDAYS)), coerce=database_int, default=0,
+                            validate_choice=False)
+    copy_to = MultiCheckboxField("to", choices=list(enumerate(slots.WEEKDAYS)), validate_choice=False)
+    paste = SubmitField("Save the pasted hours")
+
     SETTINGS = ("timezone", "buffer_minutes", "notice_hours", "horizon_weeks", "cancel_cutoff_hours")
     parsed_windows: list[slots.Window] = []
     parsed_overrides: list[slots.Override] = []
@@ -85,19 +125,128 @@ class AvailabilityForm(PlaceForm):
         self.place_type.label.text = "How you usually meet"
         self.place_type.choices = [("", "Not set yet"), *self.place_type.choices]
 
+    @property
+    def pasting(self) -> bool:
+        """The power users' way: the hours come from the text boxes, not the rows."""
+        return bool(self.paste.data)
+
+    def days(self):
+        return [(n, name, self[DAY_KEYS[n]]) for n, name in enumerate(slots.WEEKDAYS)]
+
+    def fill(self, windows, overrides) -> None:
+        """Rows for the week and the dates, from saved (or parsed) windows and overrides."""
+        for window in windows:
+            self[DAY_KEYS[window.weekday]].append_entry({"start": window.start, "end": window.end})
+        by_date: dict = {}
+        for override in overrides:
+            by_date.setdefault(override.day, []).append(override)
+        for day, found in sorted(by_date.items()):
+            off = any(o.is_day_off for o in found)
+            hours = [o for o in found if not o.is_day_off]
+            for o in hours or [found[0]]:
+                kind = "only" if off and hours else "off" if off else "extra"
+                self.exceptions.append_entry({"on_date": day, "kind": kind, "start": o.start, "end": o.end})
+
+    def apply(self, action: str) -> str | None:
+        """Add, remove or copy rows without saving (the buttons work without JavaScript).
+
+        Returns the id of the field to focus next, or None. Unknown actions change nothing.
+        """
+        verb, _, rest = action.partition(":")
+        if verb == "add" and rest in DAY_KEYS and len(self[rest]) < MAX_RANGES:
+            return self[rest].append_entry().form.start.id
+        if verb == "remove":
+            key, _, index = rest.partition(":")
+            if key in DAY_KEYS and index.isdigit() and int(index) < len(self[key]):
+                self[key].entries.pop(int(index))
+                return f"add-{key}"
+        if verb == "copy" and isinstance(self.copy_from.data, int) and 0 <= self.copy_from.data < 7:
+            source = [(e.form.start.data, e.form.end.data) for e in self[DAY_KEYS[self.copy_from.data]]]
+            for target in self.copy_to.data or []:
+                if 0 <= target < 7 and target != self.copy_from.data:
+                    day = self[DAY_KEYS[target]]
+                    day.entries, day.last_index = [], -1
+                    for start, end in source:
+                        day.append_entry({"start": start, "end": end})
+            return "copy_from"
+        if verb == "add-date" and len(self.exceptions) < MAX_EXCEPTIONS:
+            return self.exceptions.append_entry().form.on_date.id
+        if verb == "remove-date" and rest.isdigit() and int(rest) < len(self.exceptions):
+            self.exceptions.entries.pop(int(rest))
+            return "add-date"
+        return None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.pasting:
+            return valid
+        windows, problems = [], False
+        for weekday, _, day in self.days():
+            ranges = []
+            for entry in day:
+                start, end = entry.form.start.data, entry.form.end.data
+                if start is None and end is None and not entry.form.start.errors and not entry.form.end.errors:
+                    continue  # an empty row is no range
+                message = _range_problem(start, end, ranges)
+                if message:
+                    entry.form.end.errors = [*entry.form.end.errors, message]
+                    problems = True
+                elif not entry.form.start.errors:
+                    ranges.append((start, end))
+            windows += [slots.Window(weekday, start, end) for start, end in sorted(ranges)]
+        overrides = []
+        for entry in self.exceptions:
+            row = entry.form
+            if row.on_date.data is None:
+                if row.start.data or row.end.data or row.on_date.errors:
+                    row.on_date.errors = [*row.on_date.errors, "Choose the date."] if not row.on_date.errors else \
+                        row.on_date.errors
+                    problems = True
+                continue
+            if row.kind.data in ("off", "only"):
+                overrides.append(slots.Override(row.on_date.data))
+            if row.kind.data in ("only", "extra"):
+                message = _range_problem(row.start.data, row.end.data, [])
+                if message:
+                    row.end.errors = [*row.end.errors, message]
+                    problems = True
+                else:
+                    overrides.append(slots.Override(row.on_date.data, row.start.data, row.end.data))
+        self.parsed_windows, self.parsed_overrides = windows, sorted(set(overrides), key=slots.override_order)
+        return valid and not problems
+
     def validate_session_lengths(self, field):
         if not field.data:
             raise ValidationError("Offer at least one session length.")
 
     def validate_weekly_hours(self, field):
-        self.parsed_windows, problems = slots.parse_windows(field.data or "")
-        if problems:
-            raise ValidationError(" ".join(problems))
+        if self.pasting:
+            self.parsed_windows, problems = slots.parse_windows(field.data or "")
+            if problems:
+                raise ValidationError(" ".join(problems))
 
     def validate_date_changes(self, field):
-        self.parsed_overrides, problems = slots.parse_overrides(field.data or "")
-        if problems:
-            raise ValidationError(" ".join(problems))
+        if self.pasting:
+            self.parsed_overrides, problems = slots.parse_overrides(field.data or "")
+            if problems:
+                raise ValidationError(" ".join(problems))
+
+
+for _weekday, _key in enumerate(DAY_KEYS):
+    setattr(AvailabilityForm, _key, FieldList(FormField(RangeForm), label=slots.WEEKDAYS[_weekday],
+                                              max_entries=MAX_RANGES))
+
+
+def _range_problem(start, end, taken: list) -> str | None:
+    """What is wrong with a range typed into a row, or None: both times, in order, not overlapping `taken`."""
+    if start is None or end is None:
+        return "Enter both times (or remove this row)."
+    if end <= start:
+        return "The end must be after the start."
+    for other_start, other_end in taken:
+        if start < other_end and other_start < end:
+            return f"This overlaps {other_start:%H:%M}–{other_end:%H:%M} on the same day."
+    return None
 
 
 class BookingForm(Form):

@@ -57,7 +57,9 @@ class MentorProfile(db.Model):
             zone=self.timezone, buffer=timedelta(minutes=self.buffer_minutes),
             notice=timedelta(hours=self.notice_hours), horizon=horizon or timedelta(weeks=self.horizon_weeks),
             windows=tuple(slots.Window(w.weekday, w.start_time, w.end_time) for w in self.windows),
-            overrides=tuple(slots.Override(o.on_date, o.start_time, o.end_time) for o in self.overrides))
+            # Sorted here: PostgreSQL sorts a day off (NULL times) after that day's hours, SQLite before them.
+            overrides=tuple(sorted((slots.Override(o.on_date, o.start_time, o.end_time) for o in self.overrides),
+                                   key=slots.override_order)))
 
     @staticmethod
     def can_publish_availability(user) -> bool:

@@ -29,6 +29,15 @@ class Window:
     end: time
 
 
+def override_order(override: "Override") -> tuple:
+    """Date by date, a day off before that day's hours, then the hours in order."""
+    return (override.day, override.start is not None, override.start or time(0))
+
+
+#: where the weekly editor starts for a mentor with no hours yet: 09:00-17:00, Monday to Friday
+OFFICE_HOURS = tuple(Window(weekday, time(9), time(17)) for weekday in range(5))
+
+
 @dataclass(frozen=True)
 class Override:
     """One date in the mentor's zone: a day off (no times) or an extra window."""

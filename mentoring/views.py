@@ -254,8 +254,14 @@ def edit_availability():
         form.place_type.data = profile.place_kind.name if profile.place_kind else ""
         form.place_detail.data = profile.place_value
         rules = profile.rules()
-        form.weekly_hours.data = slots.format_windows(rules.windows)
+        # A mentor's first visit starts from office hours, Monday to Friday; nothing is saved until they save.
+        windows = rules.windows if profile.id is not None else slots.OFFICE_HOURS
+        form.fill(windows, rules.overrides)
+        form.weekly_hours.data = slots.format_windows(windows)
         form.date_changes.data = slots.format_overrides(rules.overrides)
+    if request.method == "POST" and request.form.get("action"):
+        focus = form.apply(request.form["action"])
+        return render_template("mentoring/edit_availability.html", form=form, focus=focus)
     if form.validate_on_submit():
         profile = ops.ensure_profile(current_user)
         for name in form.SETTINGS:
@@ -271,7 +277,7 @@ def edit_availability():
         flash("Your availability is saved. New slots are bookable at once; existing bookings keep their times and "
               "meeting place (change a session's place on its page).", "success")
         return redirect(url_for("mentoring.show_week"))
-    return render_template("mentoring/edit_availability.html", form=form)
+    return render_template("mentoring/edit_availability.html", form=form, focus=None)
 
 
 @login_required

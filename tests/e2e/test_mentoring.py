@@ -110,3 +110,42 @@ def test_the_mentor_sets_where_to_meet_and_the_trainee_adds_the_session_to_a_cal
         assert "LOCATION:https://meet.example.org/casework" in ics and "URL:https://meet.example.org/casework" in ics
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_mentor_edits_the_week_with_the_keyboard(chromium, live_server, db, make_user, sign_in, axe_check,
+                                                   screenshot, width):
+    from mentoring.models import MentorProfile
+
+    mentor = make_user("mentor", name="Morgan Mentor")
+    context = chromium.new_context(base_url=live_server, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, mentor)
+        page.goto("/mentoring/availability")
+        expect(page.get_by_label("From (Monday, hours 1)")).to_have_value("09:00")
+        page.get_by_role("button", name="Add hours on Saturday").focus()
+        page.keyboard.press("Enter")
+        # The new row's first field has the focus: type the times straight in.
+        expect(page.get_by_label("From (Saturday, hours 1)")).to_be_focused()
+        page.get_by_label("From (Saturday, hours 1)").fill("10:00")
+        page.get_by_label("Until (Saturday, hours 1)").fill("12:30")
+        page.get_by_label("Copy the hours of").select_option(label="Saturday")
+        page.get_by_role("checkbox", name="Sunday").check()
+        page.get_by_role("button", name="Copy", exact=True).click()
+        expect(page.get_by_label("Until (Sunday, hours 1)")).to_have_value("12:30")
+        page.get_by_role("button", name="Remove Friday hours 1").click()
+        page.get_by_role("button", name="Add a date").click()
+        page.get_by_label("Date (date 1)").fill("2026-12-24")
+        screenshot(page, f"availability-editor-{width}")
+        axe_check(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.get_by_label("Until (Sunday, hours 1)").press("Enter")  # Enter saves, not the nearest Add or Remove
+        expect(page.get_by_role("status")).to_contain_text("Your availability is saved")
+        profile = db.session.scalar(db.select(MentorProfile))
+        assert sorted((w.weekday, w.start_time.strftime("%H:%M")) for w in profile.windows) == [
+            (0, "09:00"), (1, "09:00"), (2, "09:00"), (3, "09:00"), (5, "10:00"), (6, "10:00")]
+        assert [o.on_date.isoformat() for o in profile.overrides] == ["2026-12-24"]
+        db.session.commit()
+    finally:
+        context.close()

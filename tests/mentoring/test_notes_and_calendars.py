@@ -75,7 +75,8 @@ def test_a_mentor_sets_weekly_hours_and_date_changes_with_errors_beside_the_fiel
     assert db.session.scalar(db.select(MentorProfile)) is None  # looking creates nothing
     form = {"timezone": "Europe/London", "session_lengths": ["30", "60"], "buffer_minutes": "10",
             "notice_hours": "24", "horizon_weeks": "8", "cancel_cutoff_hours": "12",
-            "weekly_hours": "Tuesday 14:00-17:00\nThursday 9:00-11:00", "date_changes": "2026-12-24 off\nnonsense"}
+            "weekly_hours": "Tuesday 14:00-17:00\nThursday 9:00-11:00", "date_changes": "2026-12-24 off\nnonsense",
+            "paste": "Save the pasted hours"}
     response = client.post("/mentoring/availability", data=form)
     assert response.status_code == 200
     assert 'id="date_changes-error"' in response.text and "Line 2: start with a date like 2026-12-24." in response.text
