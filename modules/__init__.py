@@ -13,6 +13,8 @@ bp.add_url_rule("/modules/<slug>/lessons/<lesson_slug>", view_func=views.show_le
 bp.add_url_rule("/modules/<slug>/quiz", view_func=quiz_views.show_quiz)
 bp.add_url_rule("/modules/<slug>/quiz/start", view_func=quiz_views.start_quiz, methods=["POST"])
 bp.add_url_rule("/attempts/<int:attempt_id>", view_func=quiz_views.take_attempt, methods=["GET", "POST"])
+bp.add_url_rule("/attempts/<int:attempt_id>/answers/<int:answer_id>", view_func=quiz_views.autosave_answer,
+                methods=["POST"])
 bp.add_url_rule("/attempts/<int:attempt_id>/submit", view_func=quiz_views.submit_attempt, methods=["GET", "POST"])
 bp.add_url_rule("/attempts/<int:attempt_id>/review", view_func=quiz_views.review_attempt)
 bp.add_url_rule("/marking", view_func=quiz_views.marking_queue)

@@ -139,25 +139,60 @@ def lock_attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
-def save_answers(attempt: Attempt, answers: dict[int, object], now: datetime, page: int) -> None:
-    """Store answers (AttemptAnswer id -> parsed answer) on a locked attempt that still accepts them.
+def save_answers(attempt: Attempt, answers: dict[int, object], now: datetime, page: int,
+                 flags: dict[int, bool] | None = None) -> None:
+    """Store answers (AttemptAnswer id -> parsed answer) and flags (id -> flagged) on a locked attempt
+    that still accepts them.
 
     With immediate feedback each answer is graded as it is saved, and an
-    answered question is closed to further change.
+    answered question is closed to further change (its flag still moves).
     """
     if not attempt.accepts_answers(now):
         raise QuizRefusal("This attempt no longer accepts answers.")
-    immediate = attempt.quiz.feedback is Feedback.IMMEDIATE
     for row in attempt.answers:
-        if row.id not in answers or (immediate and row.answer is not None):
-            continue
-        kind = row.question.kind
-        row.answer, row.saved_at = answers[row.id], now
-        row.choice_key = kind.choice_key(row.answer)
-        if immediate:
-            _grade(row)
+        if row.id in answers:
+            _store(attempt, row, answers[row.id], now)
+        if flags and row.id in flags:
+            row.flagged = flags[row.id]
     attempt.last_page = page
     db.session.flush()
+
+
+def _store(attempt: Attempt, row: AttemptAnswer, answer, now: datetime) -> bool:
+    """Put one answer on its row; False when there was nothing to change (the same answer, or locked)."""
+    immediate = attempt.quiz.feedback is Feedback.IMMEDIATE
+    if (immediate and row.answer is not None) or (row.answer == answer and row.saved_at is not None):
+        return False
+    row.answer, row.saved_at = answer, now
+    row.choice_key = row.question.kind.choice_key(answer)
+    if immediate:
+        _grade(row)
+    return True
+
+
+#: `autosave`'s answer when only the flag is sent
+KEEP = object()
+
+
+def autosave(attempt: Attempt, row: AttemptAnswer, now: datetime, answer=KEEP,
+                    flagged: bool | None = None) -> bool:
+    """Save one question's answer and/or flag as the trainee changes it (the page's script sends it).
+
+    The attempt must be locked and still accept answers (up to the deadline's
+    grace); otherwise QuizRefusal (409), and the caller closes an overdue
+    attempt. Idempotent: sending the same answer and flag again changes
+    nothing (not even `saved_at`). Returns whether anything changed.
+    """
+    if not attempt.accepts_answers(now):
+        if attempt.is_in_progress:
+            raise QuizRefusal("Time ran out, so this answer could not be saved. Your attempt is submitted with "
+                              "the answers saved before the deadline.")
+        raise QuizRefusal("This attempt has been submitted: answers can no longer be changed.")
+    changed = answer is not KEEP and _store(attempt, row, answer, now)
+    if flagged is not None and row.flagged != flagged:
+        row.flagged, changed = flagged, True
+    db.session.flush()
+    return changed
 
 
 def _grade(row: AttemptAnswer) -> None:

@@ -135,6 +135,8 @@ class AttemptAnswer(db.Model):
     score: Mapped[float | None] = mapped_column()
     needs_marking: Mapped[bool] = mapped_column(default=False, index=True)
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the trainee flagged this question to come back to before submitting
+    flagged: Mapped[bool] = mapped_column(default=False)
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the marker's comment to the trainee

@@ -2,7 +2,7 @@
 import math
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -13,12 +13,16 @@ from core.errors import back_on_refusal
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
+from core.timezones import iso
 from courses.access import module_access
 from courses.models import CourseModule, Enrolment, EnrolmentState, Run
 from curriculum.models import Feedback, Question, Quiz, ShowAnswers
 from curriculum.question_types import QUESTION_TYPES, AnswerError
 from modules.analysis import MIN_ATTEMPTS, analyse, analysis_csv, histogram
 from modules.attempts import (
+    KEEP,
+    QuizRefusal,
+    autosave,
     close_if_overdue,
     grant_adjustment,
     lock_attempt,
@@ -101,6 +105,13 @@ def _time_up_redirect(attempt: Attempt, refused: bool):
     return redirect(url_for("modules.review_attempt", attempt_id=attempt.id))
 
 
+def _question_to_go_to(attempt: Attempt, go: str) -> AttemptAnswer | None:
+    """The navigator's buttons post go=question-<answer id>: that row of this attempt, if it is one."""
+    if not go.startswith("question-"):
+        return None
+    return next((row for row in attempt.answers if f"question-{row.id}" == go), None)
+
+
 def take_attempt(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     require(attempt.belongs_to(current_user))
@@ -132,8 +143,14 @@ def take_attempt(attempt_id: int):
             except AnswerError as error:
                 errors[row.id] = str(error)
         go = request.form.get("go", "save")
-        target = page if errors else min(max({"previous": page - 1, "next": page + 1}.get(go, page), 1), page_count)
-        save_answers(attempt, answers, now, target)
+        jump = _question_to_go_to(attempt, go)
+        if errors:
+            target = page
+        elif jump is not None:
+            target = jump.position // QUESTIONS_PER_PAGE + 1
+        else:
+            target = min(max({"previous": page - 1, "next": page + 1}.get(go, page), 1), page_count)
+        save_answers(attempt, answers, now, target, flags={row.id: f"flag-{row.id}" in request.form for row in rows})
         if close_if_overdue(attempt, now):
             return _time_up_redirect(attempt, refused=False)
         db.session.commit()
@@ -142,12 +159,42 @@ def take_attempt(attempt_id: int):
                 return redirect(url_for("modules.submit_attempt", attempt_id=attempt.id))
             if go == "save":
                 flash("Your answers are saved.", "success")
-            return redirect(url_for("modules.take_attempt", attempt_id=attempt.id, page=target))
+            return redirect(url_for("modules.take_attempt", attempt_id=attempt.id, page=target,
+                                    _anchor=f"question-{jump.id}" if jump is not None else None))
         posted = request.form
     return render_template("modules/quiz/take_attempt.html", attempt=attempt, quiz=attempt.quiz, rows=rows,
+                           on_page={row.id for row in rows},
                            page=page, page_count=page_count, per_page=QUESTIONS_PER_PAGE, errors=errors,
                            immediate=attempt.quiz.feedback is Feedback.IMMEDIATE,
                            posted=posted, types=QUESTION_TYPES, form=ActionForm()), 400 if errors else 200
+
+
+def autosave_answer(attempt_id: int, answer_id: int):
+    """One question's answer or flag, sent by static/quiz.js as the trainee changes it; answers in JSON."""
+    attempt = _attempt_or_404(attempt_id)
+    require(attempt.belongs_to(current_user))
+    row = next((row for row in attempt.answers if row.id == answer_id), None)
+    if row is None:
+        abort(404)
+    _check_csrf()
+    now = utcnow()
+    attempt = lock_attempt(attempt.id)
+    answer = KEEP
+    if request.form.get("with_answer") == "1":
+        try:
+            answer = QUESTION_TYPES[row.question.type].read_answer(row.question.data, request.form,
+                                                                   f"q{row.question_id}")
+        except AnswerError as error:
+            return jsonify(error=str(error)), 400
+    flagged = {"1": True, "0": False}.get(request.form.get("flagged", ""))
+    try:
+        autosave(attempt, row, now, answer, flagged)
+    except QuizRefusal as refusal:
+        close_if_overdue(attempt, now)
+        db.session.commit()
+        return jsonify(error=refusal.message, review_url=url_for("modules.review_attempt", attempt_id=attempt.id)), 409
+    db.session.commit()
+    return jsonify(answered=row.answer is not None, flagged=row.flagged, saved_at=iso(row.saved_at))
 
 
 def submit_attempt(attempt_id: int):

@@ -19,6 +19,7 @@ from tests.accounts.security_helpers import add_security_world
 from tests.conftest import TEST_PASSWORD, new_enrolment, new_organisation, new_run, new_user
 from tests.events.helpers import add_event_world
 from tests.mentoring.helpers import add_world, first_free
+from tests.modules.quiz_helpers import add_quiz_world
 from tests.modules.signoff_helpers import add_sign_off_world
 from tests.plans.helpers import ANSWERS, add_plans_world
 from tests.privacy.helpers import add_world as add_privacy_world
@@ -71,6 +72,7 @@ RULES = {
     ("modules.start_quiz", "POST"): ("/modules/appeals-basics/quiz/start", {"trainee"}),
     ("modules.take_attempt", "GET"): ("/attempts/{attempt}", {"trainee"}),
     ("modules.take_attempt", "POST"): ("/attempts/{attempt}", {"trainee"}),
+    ("modules.autosave_answer", "POST"): ("/attempts/{attempt_in_progress}/answers/{answer_in_progress}", {"trainee"}),
     ("modules.submit_attempt", "GET"): ("/attempts/{attempt}/submit", {"trainee"}),
     ("modules.submit_attempt", "POST"): ("/attempts/{attempt}/submit", {"trainee"}),
     ("modules.review_attempt", "GET"): ("/attempts/{attempt}/review", {"trainee", "mentor", "admin"}),
@@ -298,6 +300,7 @@ def world(app, module_transaction, fixture_curriculum):
     ids |= {"quiz": attempt.quiz_id, "attempt": attempt.id, "written_answer": written.id,
             "question": written.question_id}
     ids |= add_sign_off_world(people["trainee"], run)
+    ids |= add_quiz_world(people["trainee"])
     ids |= tokens | add_world(people)
     ids |= add_security_world(people)
     ids |= add_privacy_world(people)

@@ -71,3 +71,13 @@ def sit_papers(papers: list[dict[int, float]]) -> tuple[Quiz, list[Question]]:
     rebuild(quiz)  # the attempts were written directly, not finished through submit(): count them
     db.session.commit()
     return quiz, questions
+
+
+def add_quiz_world(trainee) -> dict:
+    """The trainee's second attempt, in progress and untimed (the access matrix runs for minutes), for autosave."""
+    from modules.attempts import start_attempt
+
+    attempt = start_attempt(fixture_quiz(), trainee)
+    attempt.deadline_at = None
+    db.session.commit()
+    return {"attempt_in_progress": attempt.id, "answer_in_progress": attempt.answers[0].id}
