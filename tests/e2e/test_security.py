@@ -59,3 +59,24 @@ def test_the_second_step_of_signing_in_is_accessible(db, make_user, page, phone_
     page.get_by_label("Code").fill(pyotp.TOTP(SECRET).now())
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/dashboard")
+
+
+def test_managing_two_factor_sign_in_is_accessible(db, make_user, page, phone_page, sign_in, axe_check):
+    from tests.accounts.security_helpers import turn_on
+
+    trainee = make_user("trainee")
+    for viewer in (page, phone_page):
+        sign_in(viewer, trainee)  # before it is on: a signed-in device keeps its session
+    turn_on(trainee)
+    for viewer in (page, phone_page):
+        viewer.goto("/profile/two-factor")
+        viewer.get_by_role("heading", name="Make new recovery codes").wait_for()
+        axe_check(viewer)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_deactivating_a_member_is_accessible(db, make_user, make_organisation, check_both_widths):
+    home = make_organisation()
+    leader = make_user("leader", home)
+    trainee = make_user("trainee", home, name="Tam Leaving")
+    check_both_widths(f"/organisations/{home.id}/members/{trainee.id}/deactivate", leader, "leader")
