@@ -308,6 +308,13 @@ def change_place(booking: Booking, by: User, kind: PlaceKind, value: str) -> boo
     return True
 
 
+def needing_notes(query, mentor_id: int, now: datetime):
+    """Narrow `query` to the mentor's sessions that were held (confirmed, ended, not a no-show) without notes."""
+    return query.where(Booking.mentor_id == mentor_id, Booking.state == BookingState.CONFIRMED,
+                       Booking.ends_at < now, Booking.shared_note == "", Booking.action_points == "",
+                       or_(Booking.attendance.is_(None), Booking.attendance != Attendance.NO_SHOW))
+
+
 def module_notes(learner_id: int, module_id: int, limit: int = 10) -> list[Booking]:
     """A learner's latest confirmed sessions on a module that have shared notes or action points."""
     return list(db.session.scalars(
@@ -319,10 +326,19 @@ def module_notes(learner_id: int, module_id: int, limit: int = 10) -> list[Booki
 
 def save_notes(booking: Booking, by: User, attendance: Attendance | None, private_note: str, shared_note: str,
                action_points: str) -> None:
+    """Save the mentor's notes; the learner is e-mailed when the shared note or action points change to something.
+
+    The private note never leaves the page, and saving the same notes again sends nothing.
+    """
+    shared_changed = (shared_note, action_points) != (booking.shared_note, booking.action_points)
     booking.attendance = attendance
     booking.private_note, booking.shared_note, booking.action_points = private_note, shared_note, action_points
     db.session.flush()
     audit.record("booking.notes", actor=by, subject=booking.learner_id, detail={"booking_id": booking.id})
+    if shared_changed and booking.has_notes:
+        queue_mail(booking.learner.email, f"Notes from your mentoring session: {booking.topic}",
+                   render_template("mentoring/email/notes_shared.txt", booking=booking,
+                                   link=absolute_url("mentoring.show_booking", booking_id=booking.id)))
 
 
 def mail_both(booking: Booking, subject: str, headline: str, attachments=()) -> None:

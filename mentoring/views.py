@@ -137,15 +137,20 @@ def book_slot(mentor_id: int):
 
 @login_required
 def list_sessions():
-    past = request.args.get("show") == "past"
+    show = request.args.get("show", "upcoming")
+    if show not in ("upcoming", "past", "needs-notes"):
+        abort(404)
     now = utcnow()
     query = (select(Booking).where(or_(Booking.learner_id == current_user.id, Booking.mentor_id == current_user.id))
              .options(selectinload(Booking.mentor), selectinload(Booking.learner), selectinload(Booking.module)))
-    query = (query.where(Booking.ends_at < now).order_by(Booking.starts_at.desc()) if past
-             else query.where(Booking.ends_at >= now).order_by(Booking.starts_at))
+    if show == "needs-notes":
+        query = ops.needing_notes(query, current_user.id, now).order_by(Booking.starts_at.desc())
+    elif show == "past":
+        query = query.where(Booking.ends_at < now).order_by(Booking.starts_at.desc())
+    else:
+        query = query.where(Booking.ends_at >= now).order_by(Booking.starts_at)
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == current_user.id))
-    return render_template("mentoring/list_sessions.html", page=paginate(query), past=past, feed=feed,
-                           action_form=ActionForm())
+    return render_template("mentoring/list_sessions.html", page=paginate(query), show=show, feed=feed, action_form=ActionForm())
 
 
 @login_required

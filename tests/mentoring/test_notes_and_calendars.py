@@ -13,10 +13,10 @@ from mentoring.models import Attendance, Booking, CalendarFeed, MentorProfile
 from tests.mentoring.helpers import confirmed, first_free, post_booking
 
 
-def _past_session(mentor, trainee, module=None):
+def _past_session(mentor, trainee, module=None, days_ago=2):
     booking = Booking(mentor_id=mentor.id, learner_id=trainee.id, topic="Reading the papers",
                       module_id=module.id if module else None)
-    ops.set_times(booking, utcnow().replace(microsecond=0) - timedelta(days=2), timedelta(hours=1), 15)
+    ops.set_times(booking, utcnow().replace(microsecond=0) - timedelta(days=days_ago), timedelta(hours=1), 15)
     db.session.add(booking)
     db.session.commit()
     return booking
@@ -144,3 +144,39 @@ def test_the_session_list_is_paginated_and_split_into_upcoming_and_past(client, 
     first_page = client.get("/mentoring/sessions").text
     assert "Upcoming 0" in first_page and "Reading the papers" not in first_page and 'aria-label="Pages"' in first_page
     assert "Reading the papers" in client.get("/mentoring/sessions?show=past").text
+
+
+def test_sharing_notes_e_mails_the_trainee_once_and_never_the_private_note(client, login_as, pair, outbox):
+    mentor, trainee, profile = pair
+    booking = _past_session(mentor, trainee)
+    login_as(mentor)
+    client.post(f"/mentoring/sessions/{booking.id}/notes", data={"private_note": "Only mine"})
+    assert outbox(trainee.email) == []
+    notes = {"attendance": "ATTENDED", "shared_note": "Good grasp of Pendleton.", "action_points": "Read R v Pendleton",
+             "private_note": "Seems tired."}
+    client.post(f"/mentoring/sessions/{booking.id}/notes", data=notes)
+    [message] = outbox(trainee.email)
+    assert message["Subject"] == "Notes from your mentoring session: Reading the papers"
+    body = message.get_content()
+    assert "Good grasp of Pendleton." in body and "- Read R v Pendleton" in body and "Seems tired" not in body
+    client.post(f"/mentoring/sessions/{booking.id}/notes", data=notes | {"private_note": "Changed"})
+    assert len(outbox(trainee.email)) == 1 and outbox(mentor.email) == []
+
+
+def test_the_mentors_needs_notes_list_shows_sessions_held_without_notes(client, login_as, pair, make_user):
+    mentor, trainee, profile = pair
+    without = _past_session(mentor, trainee)
+    with_notes = _past_session(mentor, trainee, days_ago=3)
+    with_notes.shared_note = "Done"
+    no_show = _past_session(mentor, trainee, days_ago=4)
+    no_show.attendance, no_show.topic = Attendance.NO_SHOW, "They did not come"
+    with_notes.topic = "Has notes"
+    db.session.commit()
+    login_as(mentor)
+    page = client.get("/mentoring/sessions?show=needs-notes").text
+    assert f"/mentoring/sessions/{without.id}" in page and "Has notes" not in page and "They did not come" not in page
+    assert 'aria-current="page" href="/mentoring/sessions?show=needs-notes"' in page
+    assert client.get("/mentoring/sessions?show=nonsense").status_code == 404
+    login_as(trainee)
+    assert "Needs notes" not in client.get("/mentoring/sessions").text
+    assert f"/mentoring/sessions/{without.id}" not in client.get("/mentoring/sessions?show=needs-notes").text
