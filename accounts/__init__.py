@@ -26,6 +26,7 @@ bp.add_url_rule("/organisations/<int:organisation_id>", view_func=views.show_org
 bp.add_url_rule("/organisations/<int:organisation_id>/invitations", view_func=views.invite_members, methods=["POST"])
 bp.add_url_rule("/organisations/<int:organisation_id>/members/<int:user_id>/deactivate",
                 view_func=views.deactivate_member, methods=["GET", "POST"])
+bp.add_url_rule("/organisations/<int:organisation_id>/import", view_func=views.import_team, methods=["GET", "POST"])
 bp.add_url_rule("/invitations/<int:invitation_id>/revoke", view_func=views.revoke_invitation, methods=["POST"])
 bp.add_url_rule("/invitations/accept/<token>", view_func=views.accept_invitation, methods=["GET", "POST"])
 bp.add_url_rule("/admin/organisations", view_func=views.list_organisations)

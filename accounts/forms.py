@@ -1,7 +1,17 @@
 from email_validator import EmailNotValidError, validate_email
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from accounts.models import InvitationRole, Nation, Organisation, User
@@ -155,6 +165,18 @@ def _addresses(text: str) -> list[str]:
     if bad:
         raise ValidationError(f"These are not e-mail addresses: {', '.join(bad[:10])}")
     return addresses
+
+
+class TeamUploadForm(Form):
+    csv_file = FileField("Spreadsheet (CSV)", validators=[FileRequired(message="Choose a CSV file.")],
+                         description="Columns name, email, role; the role is trainee or leader. Up to 1,000 people.")
+    preview = SubmitField("Check the file")
+
+
+class TeamConfirmForm(Form):
+    #: the file's text, carried from the preview so the confirmation invites exactly what was shown
+    content = HiddenField(validators=[InputRequired(), Length(max=2 * 1024 * 1024)])
+    confirm = SubmitField("Send the invitations")
 
 
 class AcceptInvitationForm(Form):

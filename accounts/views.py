@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
 from accounts import operations as ops
-from accounts import security_views, sessions
+from accounts import security_views, sessions, team_import
 from accounts.forms import (
     AcceptInvitationForm,
     CreateProjectForm,
@@ -16,9 +16,12 @@ from accounts.forms import (
     RegisterForm,
     SetPasswordForm,
     SignInForm,
+    TeamConfirmForm,
+    TeamUploadForm,
     UserRolesForm,
 )
 from accounts.models import Invitation, InvitationRole, Nation, Organisation, OrganisationState, User
+from accounts.team_import import read_team_csv
 from core import audit, notices
 from core.db import paginate, utcnow
 from core.extensions import db, limiter, login_manager
@@ -200,6 +203,38 @@ def invite_members(organisation_id: int):
     db.session.commit()
     _flash_invited(invited, skipped)
     return redirect(url_for("accounts.show_organisation", organisation_id=organisation.id))
+
+
+@login_required
+def import_team(organisation_id: int):
+    """Upload a CSV, see what each row will do, then send the invitations in one step."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    roles = [role for role in Invitation.roles_for(current_user, organisation) if role is not InvitationRole.MENTOR]
+    require(roles)
+    upload, confirm = TeamUploadForm(), TeamConfirmForm()
+    members = set(db.session.scalars(select(User.email).where(User.organisation_id == organisation.id)))
+    if confirm.confirm.data and confirm.validate_on_submit():
+        checked = read_team_csv(confirm.content.data.encode(), roles, members)
+        if checked.errors:
+            abort(400)
+        results = []
+        for role in roles:
+            rows = [row for row in checked.ready if row.role is role]
+            if rows:
+                invited, skipped = ops.invite(organisation, [row.email for row in rows], role, current_user)
+                results.append((role, invited, skipped))
+        db.session.commit()
+        return render_template("accounts/import_team_done.html", organisation=organisation, results=results,
+                               left_out=[row for row in checked.rows if not row.is_ready])
+    checked = None
+    if upload.preview.data and upload.validate_on_submit():
+        data = upload.csv_file.data.read(team_import.MAX_BYTES + 1)
+        checked = read_team_csv(data, roles, members)
+        if not checked.errors:
+            confirm.content.data = data.decode("utf-8-sig")
+    status = 400 if upload.errors or (checked and checked.errors) else 200
+    return render_template("accounts/import_team.html", organisation=organisation, upload=upload, confirm=confirm,
+                           checked=checked, roles=roles), status
 
 
 @login_required

@@ -124,6 +124,8 @@ RULES = {
     ("accounts.reset_two_factor", "POST"): ("/admin/users/{mentor_id}/two-factor/reset", ADMIN),
     ("accounts.show_organisation", "GET"): ("/organisations/{organisation}", {"leader", "admin"}),
     ("accounts.invite_members", "POST"): ("/organisations/{organisation}/invitations", {"leader", "admin"}),
+    ("accounts.import_team", "GET"): ("/organisations/{organisation}/import", {"leader", "admin"}),
+    ("accounts.import_team", "POST"): ("/organisations/{organisation}/import", {"leader", "admin"}),
     ("accounts.revoke_invitation", "POST"): ("/invitations/{invitation}/revoke", {"leader", "admin"}),
     # A project's leader deactivates its trainees (someone leaving); administrators anyone.
     ("accounts.deactivate_member", "GET"): ("/organisations/{organisation}/members/{trainee_id}/deactivate",
