@@ -215,6 +215,27 @@ RULES = {
     # retention: the privacy page is public; a project's schedule is for its leaders and administrators
     ("privacy.privacy_notice", "GET"): ("/privacy", EVERYONE),
     ("privacy.show_organisation_retention", "GET"): ("/organisations/{organisation}/retention", {"leader", "admin"}),
+    ("plans.show_plan", "GET"): ("/plans/people/{leader_id}", {"leader", "mentor"}),
+    ("plans.propose_plan", "POST"): ("/plans/people/{leader_id}/propose", {"leader", "mentor"}),
+    # the plan's steps and package: the leader and the plan's mentor adjust them together
+    ("plans.add_step", "POST"): ("/plans/{plan}/steps", {"leader", "mentor"}),
+    ("plans.edit_step", "GET"): ("/plans/{plan}/steps/{plan_item}/edit", {"leader", "mentor"}),
+    ("plans.edit_step", "POST"): ("/plans/{plan}/steps/{plan_item}/edit", {"leader", "mentor"}),
+    ("plans.drop_step", "POST"): ("/plans/{plan}/steps/{plan_item}/drop", {"leader", "mentor"}),
+    ("plans.move_step", "POST"): ("/plans/{plan}/steps/{plan_item}/move", {"leader", "mentor"}),
+    ("plans.mark_step", "POST"): ("/plans/{plan}/steps/{plan_item}/done", {"leader", "mentor"}),
+    ("plans.edit_package", "GET"): ("/plans/{plan}/package", {"leader", "mentor"}),
+    ("plans.edit_package", "POST"): ("/plans/{plan}/package", {"leader", "mentor"}),
+    ("plans.agree_package", "POST"): ("/plans/{plan}/package/agree", {"leader", "mentor"}),
+    ("plans.list_mentee_plans", "GET"): ("/plans/mentees", {"mentor", "other_mentor"}),
+    ("plans.list_team_plans", "GET"): ("/plans/organisations/{organisation}", {"leader"}),
+    # the package: the person books it; the session's mentor records it in the plan; both read the summary
+    ("plans.book_package", "GET"): ("/plans/{plan}/package/book", {"leader"}),
+    ("plans.book_package", "POST"): ("/plans/{plan}/package/book", {"leader"}),
+    ("plans.record_session", "GET"): ("/plans/sessions/{plan_booking}", {"mentor"}),
+    ("plans.record_session", "POST"): ("/plans/sessions/{plan_booking}", {"mentor"}),
+    ("plans.download_summary", "GET"): ("/plans/{plan}/summary.pdf", {"leader", "mentor"}),
+    ("plans.show_needs_totals", "GET"): ("/admin/plans", ADMIN),
 }
 
 _EVENT = {"title": "Evidence day", "kind": "workshop", "timezone": "Europe/London", "first_day": "{event_day}",
@@ -255,6 +276,13 @@ FORMS = {
     ("events.create_speaker", "POST"): {"name": "Prof. Jo Reid"},
     ("events.edit_speaker", "POST"): {"name": "Prof. Jo Reid"},
     ("plans.take_assessment", "POST"): ANSWERS,
+    ("plans.add_step", "POST"): {"kind": "goal", "title": "Another goal"},
+    ("plans.edit_step", "POST"): {"target_on": "2030-01-01", "title": "World goal", "success_criteria": ""},
+    ("plans.move_step", "POST"): {"direction": "up"},
+    ("plans.mark_step", "POST"): {"done": "1"},
+    ("plans.edit_package", "POST"): {"sessions": "4", "every_weeks": "2", "minutes": "60", "mentor_id": "{mentor}"},
+    ("plans.book_package", "POST"): {"start": "{package_start}", "request_key": "world-package"},
+    ("plans.record_session", "POST"): {"done": "{plan_item}", "new_actions": "Read the file"},
     ("privacy.request_erasure", "POST"): {"understood": "y"},
     ("privacy.confirm_erasure", "POST"): {"understood": "y"},
 }

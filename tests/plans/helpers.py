@@ -1,10 +1,11 @@
 """Helpers for the plans tests (and the world of the access matrix)."""
 from datetime import timedelta
 
+from core.db import utcnow
 from core.extensions import db
 from mentoring import bookings
 from mentoring.models import Booking
-from plans.models import Assessment
+from plans.models import Assessment, PlanItem, PlanItemKind
 
 #: a complete, valid answer to the fixture questionnaire (tests/fixtures/content/assessment.yaml)
 ANSWERS = {"q_stage": "running", "q_caseload": "12", "q_jurisdictions": ["england-and-wales"],
@@ -35,7 +36,17 @@ def book_session(mentor, learner, index=0) -> Booking:
 
 
 def add_plans_world(people) -> dict:
-    """For the access matrix: the leader's assessment, and a session between the leader and the mentor."""
-    book_session(people["mentor"], people["leader"])
+    """For the access matrix: the leader's assessment and plan (with a goal; the mentor is the plan's mentor), and a
+    session between the leader and the mentor."""
+    from plans.planning import create_plan
+
+    session = book_session(people["mentor"], people["leader"])
     assessment = assess(people["leader"], key="world-assessment")
-    return {"leader_id": people["leader"].id, "assessment": assessment.id}
+    plan = create_plan(people["leader"], people["leader"], assessment, utcnow().date())
+    plan.mentor_id, plan.package_agreed_at = people["mentor"].id, utcnow()
+    goal = PlanItem(kind=PlanItemKind.GOAL, title="World goal", position=len(plan.items))
+    plan.items.append(goal)
+    db.session.commit()
+    free = bookings.free_slots(bookings.profile_of(people["mentor"].id), people["leader"].id, timedelta(hours=1))
+    return {"leader_id": people["leader"].id, "assessment": assessment.id, "plan": plan.id, "plan_item": goal.id,
+            "plan_booking": session.id, "package_start": free[0].isoformat()}

@@ -31,7 +31,7 @@ def test_a_leader_answers_the_questionnaire_and_it_is_saved_dated(client, login_
                                   "goals": "Run intake without a backlog."}
     assert assessment.ratings == {"appeals": 2, "evidence": 4}
     assert assessment.taken_by_id == leader.id and utcnow() - assessment.taken_at < timedelta(minutes=1)
-    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    shown = client.get(f"/plans/assessments/{assessment.id}").get_data(as_text=True)
     assert "Running" in shown and "2 – A little confident" in shown
 
 
