@@ -4,7 +4,7 @@ from flask import Blueprint, Flask
 from mentoring import views
 from mentoring.bookings import connect_deactivation
 from mentoring.commands import mentoring_cli
-from mentoring.models import MentorProfile
+from mentoring.models import Booking, MentorProfile
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 bp.add_url_rule("/", view_func=views.list_mentors)
@@ -18,6 +18,7 @@ bp.add_url_rule("/sessions/<int:booking_id>/calendar.ics", view_func=views.downl
 bp.add_url_rule("/sessions/<int:booking_id>/notes", view_func=views.edit_notes, methods=["GET", "POST"])
 bp.add_url_rule("/availability", view_func=views.edit_availability, methods=["GET", "POST"])
 bp.add_url_rule("/week", view_func=views.show_week)
+bp.add_url_rule("/overview", view_func=views.show_overview)
 bp.add_url_rule("/calendar-feed", view_func=views.regenerate_feed, methods=["POST"])
 bp.add_url_rule("/feed/<token>.ics", view_func=views.calendar_feed)
 
@@ -27,4 +28,5 @@ def register(app: Flask) -> None:
     connect_deactivation()
     app.cli.add_command(mentoring_cli)
     app.jinja_env.globals.update(can_browse_mentors=MentorProfile.can_browse,
-                                 can_publish_availability=MentorProfile.can_publish_availability)
+                                 can_publish_availability=MentorProfile.can_publish_availability,
+                                 can_see_mentoring_overview=Booking.can_see_overview)

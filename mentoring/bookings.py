@@ -315,6 +315,26 @@ def needing_notes(query, mentor_id: int, now: datetime):
                        or_(Booking.attendance.is_(None), Booking.attendance != Attendance.NO_SHOW))
 
 
+def overview(rows, zone: ZoneInfo) -> dict:
+    """Counts per (mentor id, local month "YYYY-MM"): booked, held, no-shows and cancelled.
+
+    `rows` are (mentor_id, starts_at, state, attendance) tuples: counting needs
+    nothing else, so no note is ever read.
+    """
+    counts: dict = {}
+    for mentor_id, starts_at, state, attendance in rows:
+        row = counts.setdefault((mentor_id, starts_at.astimezone(zone).strftime("%Y-%m")),
+                                {"booked": 0, "held": 0, "no_shows": 0, "cancelled": 0})
+        row["booked"] += 1
+        if state is BookingState.CANCELLED:
+            row["cancelled"] += 1
+        elif attendance is Attendance.NO_SHOW:
+            row["no_shows"] += 1
+        elif attendance is Attendance.ATTENDED:
+            row["held"] += 1
+    return dict(sorted(counts.items(), key=lambda item: (item[0][1], item[0][0]), reverse=True))
+
+
 def module_notes(learner_id: int, module_id: int, limit: int = 10) -> list[Booking]:
     """A learner's latest confirmed sessions on a module that have shared notes or action points."""
     return list(db.session.scalars(

@@ -239,6 +239,11 @@ class Booking(db.Model):
         """Moving a session is cancelling its old time: the same people, the same cut-off."""
         return self.can_cancel(user, now)
 
+    @staticmethod
+    def can_see_overview(user) -> bool:
+        """Administrators see every mentor's bookings counted (never anyone's notes)."""
+        return user.is_authenticated and user.is_admin
+
     def can_change_place(self, user, now: datetime | None = None) -> bool:
         """The mentor decides where a confirmed session happens, until it ends."""
         return (self.is_confirmed and user.is_authenticated and user.id == self.mentor_id

@@ -316,6 +316,19 @@ def show_week():
 
 
 @login_required
+def show_overview():
+    require(Booking.can_see_overview(current_user))
+    zone = viewer_timezone()
+    since = utcnow() - timedelta(days=366)
+    rows = db.session.execute(select(Booking.mentor_id, Booking.starts_at, Booking.state, Booking.attendance)
+                              .where(Booking.starts_at >= since)).all()
+    counts = ops.overview(rows, zone)
+    mentors = {user.id: user for user in db.session.scalars(
+        select(User).where(User.id.in_({mentor_id for mentor_id, _ in counts})))}
+    return render_template("mentoring/show_overview.html", counts=counts, mentors=mentors)
+
+
+@login_required
 def regenerate_feed():
     if not ActionForm().validate_on_submit():
         abort(400)

@@ -162,6 +162,7 @@ RULES = {
     ("mentoring.edit_availability", "GET"): ("/mentoring/availability", {"mentor", "other_mentor"}),
     ("mentoring.edit_availability", "POST"): ("/mentoring/availability", {"mentor", "other_mentor"}),
     ("mentoring.show_week", "GET"): ("/mentoring/week", {"mentor", "other_mentor"}),
+    ("mentoring.show_overview", "GET"): ("/mentoring/overview", ADMIN),
     ("mentoring.regenerate_feed", "POST"): ("/mentoring/calendar-feed", SIGNED_IN),
     ("mentoring.calendar_feed", "GET"): ("/mentoring/feed/{feed_token}.ics", EVERYONE),
     # -- privacy: everyone signed in downloads their own data; administrators decide requests and export anyone's

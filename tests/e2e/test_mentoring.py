@@ -149,3 +149,11 @@ def test_a_mentor_edits_the_week_with_the_keyboard(chromium, live_server, db, ma
         db.session.commit()
     finally:
         context.close()
+
+
+def test_the_administrators_overview_has_no_accessibility_violations(db, make_organisation, make_user, make_run,
+                                                                      enrol, check_both_widths):
+    people = {"trainee": make_user("trainee", make_organisation()), "mentor": make_user("mentor")}
+    enrol(make_run(mentors=[people["mentor"]]), people["trainee"])
+    add_world(people)
+    check_both_widths("/mentoring/overview", make_user("admin"), "admin")

@@ -180,3 +180,26 @@ def test_the_mentors_needs_notes_list_shows_sessions_held_without_notes(client, 
     login_as(trainee)
     assert "Needs notes" not in client.get("/mentoring/sessions").text
     assert f"/mentoring/sessions/{without.id}" not in client.get("/mentoring/sessions?show=needs-notes").text
+
+
+def test_administrators_see_sessions_counted_per_mentor_and_month_without_notes(client, login_as, pair, make_user):
+    from mentoring.models import BookingState
+
+    mentor, trainee, profile = pair
+    held = _past_session(mentor, trainee)
+    held.attendance, held.private_note, held.shared_note = Attendance.ATTENDED, "Secret remark", "Shared remark"
+    missed = _past_session(mentor, trainee, days_ago=3)
+    missed.attendance = Attendance.NO_SHOW
+    dropped = _past_session(mentor, trainee, days_ago=4)
+    dropped.state = BookingState.CANCELLED
+    db.session.commit()
+    rows = [(b.mentor_id, b.starts_at, b.state, b.attendance) for b in (held, missed, dropped)]
+    counts = ops.overview(rows, ZoneInfo("Europe/London"))
+    assert sum(row["booked"] for row in counts.values()) == 3
+    assert sum(row["held"] for row in counts.values()) == 1
+    assert sum(row["no_shows"] for row in counts.values()) == 1 and sum(r["cancelled"] for r in counts.values()) == 1
+    login_as(make_user("admin"))
+    page = client.get("/mentoring/overview").text
+    assert mentor.display_name in page and "Secret remark" not in page and "Shared remark" not in page
+    login_as(mentor)
+    assert client.get("/mentoring/overview").status_code == 403
