@@ -1,8 +1,9 @@
 """The team competency matrix: an organisation's members × modules, each cell the module's state and its date.
 
-Rows are the organisation's active learners (trainees and leaders: a leader is
-a learner too); mentors and administrators who happen to belong to it are not
-trained there and are left out. Columns are the modules of every course the
+Rows are the organisation's active trainees, and its leaders who hold a seat
+on a course (a leader who is not training is not "Not started" on everything);
+mentors and administrators who happen to belong to it are not trained there and
+are left out. Columns are the modules of every course the
 members hold a seat (an ENROLLED enrolment) in, in catalogue order; a project
 whose members hold no seat yet sees every module of the catalogue, so the grid
 shows what there is to do. States come from `modules.completion`, gathered once
@@ -126,8 +127,10 @@ def _cell(facts: ModuleFacts) -> Cell:
 
 
 def _members_query(organisation: Organisation, run: Run | None):
+    training_leaders = select(Enrolment.user_id).where(Enrolment.state == EnrolmentState.ENROLLED)
     query = (select(User).where(User.organisation_id == organisation.id, User.is_active_account.is_(True),
-                                User.is_trainee.is_(True) | User.is_leader.is_(True))
+                                User.is_trainee.is_(True)
+                                | (User.is_leader.is_(True) & User.id.in_(training_leaders)))
              .order_by(User.display_name, User.id))
     if run is not None:
         query = query.where(User.id.in_(select(Enrolment.user_id).where(

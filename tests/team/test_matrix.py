@@ -255,3 +255,10 @@ def test_a_matrix_of_several_pages_links_to_each_keeping_the_filters(app, team):
 
     assert "page 2 of 2" in html
     assert f'href="/organisations/{team["organisation"].id}/matrix?page=1&amp;state=NOT_STARTED"' in html
+
+
+def test_a_leader_who_holds_no_seat_is_not_a_row_of_not_started(team, make_user, enrol):
+    resting = make_user("leader", team["organisation"], name="Rae Resting")
+    assert "Rae Resting" not in [row.member.display_name for row in build_matrix(team["organisation"]).rows]
+    enrol(team["run"], resting)
+    assert "Rae Resting" in [row.member.display_name for row in build_matrix(team["organisation"]).rows]
