@@ -9,17 +9,14 @@ import base64
 import re
 import secrets
 from datetime import datetime, timedelta
-from pathlib import Path
 
-import fontpkg_crimson_text
-import fontpkg_noto_sans
 from flask import render_template
-from fpdf import FPDF
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
 from certificates.models import Certificate
+from certificates.pdf import ACCENT, MUTED, CertificateDocument
 from core import audit
 from core.db import lock_for_update, utcnow
 from core.errors import Refusal
@@ -80,6 +77,20 @@ def status(certificate: Certificate, now: datetime | None = None) -> str:
     if certificate.expires_at is not None and (now or utcnow()) >= certificate.expires_at:
         return "expired"
     return "valid"
+
+
+#: other kinds of certificate that /verify finds by their code (events' attendance certificates register theirs):
+#: each takes a normalised code and answers the address of that certificate's own verification page, or None
+_other_lookups = []
+
+
+def also_verify(lookup) -> None:
+    """Let /verify find another kind of certificate, issued by a higher layer with codes from `new_code()`."""
+    _other_lookups.append(lookup)
+
+
+def other_certificate_page(code: str) -> str | None:
+    return next(filter(None, (lookup(code) for lookup in _other_lookups)), None)
 
 
 def award_if_complete(user_id: int, module_ids, now: datetime | None = None) -> list[Certificate]:
@@ -242,13 +253,6 @@ def search(text: str = "", wanted_status: str = "", now: datetime | None = None)
 
 # -- the PDF -------------------------------------------------------------------
 
-_FONT_FILES = Path(fontpkg_crimson_text.ROOT) / "files"
-#: Noto Sans (a variable font, used at its default instance) supplies Greek, Cyrillic and anything else
-#: Crimson Text lacks, so every name prints
-_FALLBACK_FONT = Path(fontpkg_noto_sans.ROOT) / "files" / "NotoSans[wdth,wght].ttf"
-_INK, _ACCENT, _MUTED = (33, 37, 41), (23, 60, 105), (95, 99, 104)
-
-
 def _run_dates(run: Run) -> str:
     zone = run.zone
     first = run.starts_at.astimezone(zone).date()
@@ -273,55 +277,27 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     mentors = _signing_mentors(certificate, [module.id for module in modules])
     verify_url = absolute_url("certificates.verify_certificate", code=certificate.code)
 
-    pdf = FPDF(orientation="L", format="A4")
-    pdf.set_title(f"Certificate: {course.title}")
-    pdf.set_author("Casework Academy")
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(30, 20, 30)
-    pdf.add_font("Crimson", "", _FONT_FILES / "CrimsonText-Regular.ttf")
-    pdf.add_font("Crimson", "B", _FONT_FILES / "CrimsonText-Bold.ttf")
-    pdf.add_font("Crimson", "I", _FONT_FILES / "CrimsonText-Italic.ttf")
-    pdf.add_font("NotoSans", "", _FALLBACK_FONT)
-    pdf.set_fallback_fonts(["NotoSans"], exact_match=False)
-    pdf.add_page()
-
-    pdf.set_draw_color(*_ACCENT)
-    pdf.set_line_width(1.2)
-    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
-    pdf.set_line_width(0.3)
-    pdf.rect(13, 13, pdf.w - 26, pdf.h - 26)
-
-    def line(text, size, style="", colour=_INK, height=None, gap=0):
-        pdf.set_font("Crimson", style, size)
-        pdf.set_text_color(*colour)
-        pdf.multi_cell(0, height or size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(gap)
-
-    pdf.set_y(24)
-    line("CASEWORK ACADEMY", 13, "B", _ACCENT, gap=2)
+    document = CertificateDocument(f"Certificate: {course.title}")
+    line = document.line
+    line("CASEWORK ACADEMY", 13, "B", ACCENT, gap=2)
     line("Certificate of completion", 30, "B", gap=4)
-    line("This certifies that", 13, "I", _MUTED, gap=1)
-    line(certificate.name, 28, "B", _ACCENT, gap=2)
-    line("has completed the course", 13, "I", _MUTED, gap=1)
+    line("This certifies that", 13, "I", MUTED, gap=1)
+    line(certificate.name, 28, "B", ACCENT, gap=2)
+    line("has completed the course", 13, "I", MUTED, gap=1)
     line(course.title, 20, "B", gap=1)
     line(f"{course.format.label} · {_run_dates(run)}", 13, gap=0)
     line(f"Completed on {certificate.completed_at.astimezone(run.zone):%-d %B %Y}", 13, gap=4)
 
-    line("Modules", 12, "B", _ACCENT, gap=0.5)
+    line("Modules", 12, "B", ACCENT, gap=0.5)
     module_size = 11 if len(modules) <= 6 else 9.5
     for module in modules:
         signed = f" — signed off by {mentors[module.id]}" if module.id in mentors else ""
         line(f"{module.title}{signed}", module_size, height=module_size * 0.48)
 
-    pdf.set_y(pdf.h - 44)
-    pdf.set_draw_color(*_MUTED)
-    pdf.line(pdf.w / 2 - 60, pdf.get_y(), pdf.w / 2 + 60, pdf.get_y())
-    pdf.ln(3)
-    line(f"Verification code: {certificate.code}", 12, "B", gap=0.5)
-    line(f"Check it at {verify_url}", 10, colour=_MUTED)
+    document.footer(certificate.code, verify_url)
     if certificate.version > 1:
         line(f"Version {certificate.version}, reissued "
-             f"{certificate.reissued_at.astimezone(run.zone):%-d %B %Y}", 10, colour=_MUTED)
+             f"{certificate.reissued_at.astimezone(run.zone):%-d %B %Y}", 10, colour=MUTED)
     if certificate.expires_at is not None:
-        line(f"Valid until {certificate.expires_at.astimezone(run.zone):%-d %B %Y}", 10, colour=_MUTED)
-    return bytes(pdf.output())
+        line(f"Valid until {certificate.expires_at.astimezone(run.zone):%-d %B %Y}", 10, colour=MUTED)
+    return document.output()

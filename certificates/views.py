@@ -66,6 +66,9 @@ def verify_certificate(code: str):
     if normalised is not None and normalised != code:
         return redirect(url_for("certificates.verify_certificate", code=normalised))
     certificate = ops.find_by_code(normalised) if normalised else None
+    elsewhere = ops.other_certificate_page(normalised) if normalised and certificate is None else None
+    if elsewhere:
+        return redirect(elsewhere)
     if certificate is None:
         return render_template("certificates/verify_certificate.html", code=code, certificate=None,
                                form=VerifyCertificateForm(formdata=None)), 404

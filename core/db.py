@@ -86,10 +86,15 @@ def paginate(query):
     return db.paginate(query, per_page=current_app.config["PAGE_SIZE"])
 
 
-def insert_if_absent(model, **values) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING: idempotent under concurrent requests, on both databases."""
+def insert_if_absent(model, **values) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING: idempotent under concurrent requests, on both databases.
+
+    True when this call inserted the row, False when one was there already.
+    """
     insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    # RETURNING rather than rowcount: psycopg reports -1 for an ORM-executed INSERT.
+    key = list(model.__table__.primary_key.columns)[0]
+    return db.session.execute(insert(model).values(**values).on_conflict_do_nothing().returning(key)).first() is not None
 
 
 class TransactionBound:

@@ -2,6 +2,7 @@
 from flask import Blueprint, Flask
 
 from events import views
+from events.attendance import connect_verification
 from events.models import Event, Speaker
 
 bp = Blueprint("events", __name__)
@@ -15,6 +16,15 @@ bp.add_url_rule("/events/<int:event_id>/register-members", view_func=views.regis
 bp.add_url_rule("/event-registrations/<int:registration_id>/cancel", view_func=views.cancel_registration,
                 methods=["POST"])
 bp.add_url_rule("/events/<int:event_id>/registrations", view_func=views.list_registrations)
+bp.add_url_rule("/event-registrations/<int:registration_id>/ticket", view_func=views.show_ticket)
+bp.add_url_rule("/event-registrations/<int:registration_id>/certificate.pdf",
+                view_func=views.download_attendance_certificate)
+bp.add_url_rule("/events/<int:event_id>/check-in", view_func=views.check_in_page)
+bp.add_url_rule("/events/<int:event_id>/check-in", view_func=views.check_in_person, methods=["POST"],
+                endpoint="check_in_person")
+bp.add_url_rule("/events/<int:event_id>/check-in/<code>", view_func=views.check_in_code)
+bp.add_url_rule("/events/<int:event_id>/attendance.csv", view_func=views.export_attendance)
+bp.add_url_rule("/verify/attendance/<code>", view_func=views.verify_attendance)
 bp.add_url_rule("/admin/events", view_func=views.list_managed_events)
 bp.add_url_rule("/admin/events/new", view_func=views.create_event, methods=["GET", "POST"])
 bp.add_url_rule("/events/<int:event_id>/edit", view_func=views.edit_event, methods=["GET", "POST"])
@@ -31,4 +41,5 @@ bp.add_url_rule("/admin/speakers/<int:speaker_id>/edit", view_func=views.edit_sp
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    connect_verification()
     app.jinja_env.globals.update(can_create_events=Event.can_create, can_manage_speakers=Speaker.can_manage)

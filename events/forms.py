@@ -4,6 +4,7 @@ from datetime import datetime, time
 from sqlalchemy import or_, select
 from wtforms import SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from accounts.models import User
 from core.extensions import db
@@ -181,3 +182,29 @@ class RegisterMembersForm(Form):
     member_ids = MultiCheckboxField("Members to register",
                                     validators=[InputRequired(message="Choose at least one member.")])
     submit = SubmitField("Register the chosen members")
+
+
+class CheckInSearchForm(Form):
+    """The door's search: a GET form (nothing changes), so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or check-in code", validators=[Optional(), Length(max=120)])
+    day = SelectField("Day", validators=[Optional()])
+    submit = SubmitField("Search")
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.day.choices = [(day.isoformat(), f"{day:%a %-d %b}") for day in event.days]
+
+
+class CheckInForm(Form):
+    registration_id = IntegerField("Registration", widget=HiddenInput(),
+                                   validators=[InputRequired(message="Choose the person to check in.")])
+    day = SelectField("Day", widget=HiddenInput(), validators=[InputRequired(message="Choose the day.")])
+    submit = SubmitField("Check in")
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.day.choices = [(day.isoformat(), day.isoformat()) for day in event.days]

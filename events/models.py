@@ -3,7 +3,7 @@ import enum
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, Enum, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, utcnow
@@ -226,3 +226,40 @@ class EventRegistration(db.Model):
     def can_cancel(self, user) -> bool:
         """Those who may see it cancel it, until the event begins."""
         return self.is_active and utcnow() < self.event.starts_at and self.can_view(user)
+
+
+class EventCheckIn(db.Model):
+    """A registered person at the door on one of the event's days (one row per person and day)."""
+
+    __tablename__ = "event_check_ins"
+    __table_args__ = (UniqueConstraint("registration_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("event_registrations.id", ondelete="CASCADE"))
+    #: the event's day, in its own zone
+    day: Mapped[date] = mapped_column(Date)
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    checked_in_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+class AttendanceCertificate(db.Model):
+    """Proof of attendance, for CPD records: issued at a person's first check-in, verified in public by its code.
+
+    The hours it states follow from the days checked in and the programme (see `events.checkin.hours_attended`).
+    """
+
+    __tablename__ = "attendance_certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("event_registrations.id", ondelete="CASCADE"),
+                                                 unique=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[EventRegistration] = relationship()
+
+    def can_download(self, user) -> bool:
+        """Once the event is over: those who may see the registration (the person, their leader, the organiser)."""
+        return self.registration.event.is_past() and self.registration.can_view(user)

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from core.db import utcnow
 from core.extensions import db
 from core.timezones import iso
-from events.models import EventRegistration
+from events.models import EventCheckIn, EventRegistration
 from events.registration import cancel
 
 
@@ -14,9 +14,15 @@ def _registrations(user):
 
 
 def personal_data(user) -> dict:
+    registrations = _registrations(user)
+    days: dict[int, list[str]] = {}
+    for registration_id, day in db.session.execute(
+            select(EventCheckIn.registration_id, EventCheckIn.day)
+            .where(EventCheckIn.registration_id.in_([r.id for r in registrations])).order_by(EventCheckIn.day)):
+        days.setdefault(registration_id, []).append(day.isoformat())
     return {"event_registrations": [{"event": r.event.title, "state": r.state.value, "since": iso(r.state_changed_at),
-                                     "registered_at": iso(r.created_at), "check_in_code": r.code}
-                                    for r in _registrations(user)]}
+                                     "registered_at": iso(r.created_at), "check_in_code": r.code,
+                                     "days_checked_in": days.get(r.id, [])} for r in registrations]}
 
 
 def erase(user, by) -> None:

@@ -1,19 +1,40 @@
 """Event routes: the public lists, event and speaker pages, and editing events, programmes and speakers."""
-from flask import abort, flash, redirect, render_template, request, url_for
+import csv
+import io
+from datetime import date
+
+import segno
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
+from certificates.operations import normalise_code
+from certificates.views import verification_limit
 from core.db import paginate, utcnow
+from core.errors import back_on_refusal
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
+from core.spreadsheets import inert
+from core.urls import absolute_url
 from core.web import safe_redirect_target
+from events import checkin
 from events import operations as ops
 from events import registration as registrations
-from events.forms import EventForm, PublishForm, RegisterMembersForm, SessionForm, SpeakerForm
-from events.models import Event, EventRegistration, EventSession, RegistrationState, Speaker
+from events.attendance import attendance_pdf
+from events.forms import (
+    CheckInForm,
+    CheckInSearchForm,
+    EventForm,
+    PublishForm,
+    RegisterMembersForm,
+    SessionForm,
+    SpeakerForm,
+)
+from events.models import AttendanceCertificate, Event, EventRegistration, EventSession, RegistrationState, Speaker
 from events.programme import by_day
 
 _PROGRAMME = (selectinload(Event.organiser),
@@ -52,12 +73,15 @@ def list_past_events():
 def show_event(event_id: int):
     event = _event_or_404(event_id, *_PROGRAMME)
     require(event.can_view(current_user))
-    mine = None
+    mine = certificate = None
     if current_user.is_authenticated:
         mine = db.session.scalar(select(EventRegistration).where(EventRegistration.event_id == event.id,
                                                                  EventRegistration.user_id == current_user.id))
+    if mine is not None and event.is_past():
+        certificate = db.session.scalar(select(AttendanceCertificate).where(
+            AttendanceCertificate.registration_id == mine.id))
     return render_template("events/show_event.html", event=event, days=by_day(event.sessions, event.zone),
-                           mine=mine, taken=registrations.places_taken([event.id]).get(event.id, 0),
+                           mine=mine, certificate=certificate, taken=registrations.places_taken([event.id]).get(event.id, 0),
                            publish_form=PublishForm(publish="no" if event.is_published else "yes"),
                            action_form=ActionForm())
 
@@ -137,6 +161,138 @@ def list_registrations(event_id: int):
     page = paginate(registrations.registrations_of(event))
     return render_template("events/list_registrations.html", event=event, page=page, action_form=ActionForm(),
                            taken=registrations.places_taken([event.id]).get(event.id, 0))
+
+
+def _registration_or_404(registration_id: int) -> EventRegistration:
+    registration = db.session.scalar(select(EventRegistration).where(EventRegistration.id == registration_id)
+                                     .options(selectinload(EventRegistration.event),
+                                              selectinload(EventRegistration.user)))
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _qr_code(text: str, label: str) -> Markup:
+    """A QR code as inline SVG (drawn on the server: no script, nothing fetched from elsewhere)."""
+    svg = segno.make(text, error="m").svg_inline(scale=5, svgclass="qr-code", title=label)
+    return Markup(svg)  # segno writes the markup itself; `label` is escaped by it
+
+
+@login_required
+def show_ticket(registration_id: int):
+    registration = _registration_or_404(registration_id)
+    require(registration.can_view(current_user))
+    door_url = absolute_url("events.check_in_code", event_id=registration.event_id, code=registration.code)
+    return render_template("events/show_ticket.html", registration=registration, event=registration.event,
+                           qr_code=_qr_code(door_url, f"Check-in code {registration.code}"))
+
+
+# -- check-in -------------------------------------------------------------------
+
+def _check_in_day(event: Event, wanted: str | None) -> date:
+    days = {day.isoformat(): day for day in event.days}
+    return days.get(wanted or "") or checkin.event_day(event) or event.days[0]
+
+
+@login_required
+def check_in_page(event_id: int):
+    event = _event_or_404(event_id)
+    require(event.can_edit(current_user))
+    form = CheckInSearchForm(request.args, event=event)
+    day = _check_in_day(event, request.args.get("day"))
+    form.day.data = day.isoformat()
+    found = checkin.find_at_the_door(event, form.q.data) if form.validate() else []
+    return render_template("events/check_in.html", event=event, form=form, day=day, found=found,
+                           checked_in=checkin.checked_in_on(event, day),
+                           taken=registrations.places_taken([event.id]).get(event.id, 0),
+                           action_form=CheckInForm(formdata=None, event=event))
+
+
+@login_required
+def check_in_code(event_id: int, code: str):
+    """Where a ticket's QR code leads: the organiser sees who it is and checks them in with one tap."""
+    event = _event_or_404(event_id)
+    require(event.can_edit(current_user))
+    normalised = normalise_code(code)
+    registration = db.session.scalar(select(EventRegistration).where(
+        EventRegistration.event_id == event.id, EventRegistration.code == normalised)) if normalised else None
+    day = _check_in_day(event, request.args.get("day"))
+    status = 404 if registration is None else 200
+    return render_template("events/check_in_code.html", event=event, registration=registration, day=day,
+                           checked_in=checkin.checked_in_on(event, day),
+                           action_form=CheckInForm(formdata=None, event=event)), status
+
+
+@login_required
+def check_in_person(event_id: int):
+    event = _event_or_404(event_id)
+    require(event.can_edit(current_user))
+    form = CheckInForm(event=event)
+    if not form.validate_on_submit():
+        abort(400)
+    registration = db.session.scalar(select(EventRegistration).where(
+        EventRegistration.id == form.registration_id.data, EventRegistration.event_id == event.id))
+    if registration is None:
+        abort(404)
+    back = url_for("events.check_in_page", event_id=event.id, day=form.day.data,
+                   q=request.form.get("q", "")[:120] or None)
+    back_on_refusal(back)
+    result = checkin.check_in(registration, date.fromisoformat(form.day.data), current_user)
+    db.session.commit()
+    name = registration.user.display_name
+    if result.is_new:
+        flash(f"{name} is checked in.", "success")
+    else:
+        by = result.check_in.checked_in_by
+        flash(f"{name} was already checked in at {event.local(result.check_in.checked_in_at, '%H:%M')}"
+              f"{' by ' + by.display_name if by else ''}.", "info")
+    return redirect(back)
+
+
+@login_required
+def export_attendance(event_id: int):
+    event = _event_or_404(event_id)
+    require(event.can_edit(current_user))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Name", "E-mail", "Project", "Days checked in", "Hours"])
+    for registration, days, hours in checkin.attendance_list(event):
+        user = registration.user
+        writer.writerow([inert(user.display_name), user.email,
+                         inert(user.organisation.name if user.organisation else ""),
+                         " ".join(day.isoformat() for day in days), f"{hours:g}"])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="attendance-event-{event.id}.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def download_attendance_certificate(registration_id: int):
+    registration = _registration_or_404(registration_id)
+    certificate = db.session.scalar(select(AttendanceCertificate).where(
+        AttendanceCertificate.registration_id == registration.id))
+    if certificate is None:
+        abort(404)
+    require(certificate.can_download(current_user))
+    response = Response(attendance_pdf(certificate), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="attendance-{certificate.code}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@verification_limit
+def verify_attendance(code: str):
+    normalised = normalise_code(code)
+    if normalised is not None and normalised != code:
+        return redirect(url_for("events.verify_attendance", code=normalised))
+    certificate = checkin.find_attendance_certificate(normalised) if normalised else None
+    if certificate is None:
+        return render_template("events/verify_attendance.html", code=code, certificate=None), 404
+    days, hours = checkin.hours_attended(certificate.registration)
+    return render_template("events/verify_attendance.html", code=code, certificate=certificate,
+                           registration=certificate.registration, event=certificate.registration.event,
+                           days=days, hours=hours)
 
 
 # -- editing ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 
 from accounts.models import Organisation, User
 from core.extensions import db
+from core.spreadsheets import inert
 from core.timezones import format_date
 from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run
 from curriculum.models import Module
@@ -33,8 +34,6 @@ from modules.completion import ModuleFacts, ModuleState, gather, module_state, s
 MEMBERS_PER_PAGE = 500
 #: modules done with: signed off, or complete where no sign-off is needed
 DONE_STATES = (ModuleState.SIGNED_OFF, ModuleState.COMPLETE)
-#: characters a spreadsheet reads as the start of a formula
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -203,14 +202,10 @@ def matrix_csv(matrix: Matrix, zone: ZoneInfo) -> str:
     header = ["Member", "E-mail"]
     for module in matrix.modules:
         header += [f"{module.title}: state", f"{module.title}: date"]
-    writer.writerow([_inert(text) for text in header])
+    writer.writerow([inert(text) for text in header])
     for row in matrix.rows:
         line = [row.member.display_name, row.member.email]
         for cell in row.cells:
             line += [cell.state.value, cell.date.astimezone(zone).date().isoformat() if cell.date else ""]
-        writer.writerow([_inert(text) for text in line])
+        writer.writerow([inert(text) for text in line])
     return out.getvalue()
-
-
-def _inert(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

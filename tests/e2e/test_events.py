@@ -34,3 +34,43 @@ def conference(make_user, curriculum):
 def test_event_pages_have_no_accessibility_violations(conference, check_both_widths, who, path):
     url = path.format(event=conference["event"].id, speaker=conference["speaker"].id)
     check_both_widths(url, conference.get(who), who or "public")
+
+
+@pytest.mark.parametrize("who, path", [
+    ("trainee", "/event-registrations/{registration}/ticket"),
+    ("organiser", "/events/{event}/check-in?q=a"),
+    ("organiser", "/events/{event}/check-in/{code}"),
+])
+def test_ticket_and_check_in_pages_have_no_accessibility_violations(conference, make_user, check_both_widths,
+                                                                    who, path):
+    from tests.events.helpers import attend, new_registration
+
+    event, organiser = conference["event"], conference["organiser"]
+    trainee = make_user("trainee", name="Aoife Ní Bhriain")
+    registration = new_registration(event, trainee)
+    attend(new_registration(event, make_user("trainee", name="Aaron Early")), organiser)
+    url = path.format(registration=registration.id, event=event.id, code=registration.code)
+    check_both_widths(url, {"trainee": trainee, "organiser": organiser}[who], who)
+
+
+def test_an_attendee_registers_shows_a_ticket_and_is_checked_in_on_a_phone(conference, make_user, page,
+                                                                          phone_page, sign_in):
+    from tests.e2e.browser import expect
+
+    event, organiser = conference["event"], conference["organiser"]
+    trainee = make_user("trainee", name="Rhys Registrant")
+    sign_in(page, trainee)
+    page.goto(f"/events/{event.id}")
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("You are registered for")).to_be_visible()
+    page.get_by_role("link", name="My ticket (QR code)").click()
+    code = page.locator("strong.font-monospace").inner_text()
+
+    sign_in(phone_page, organiser)
+    phone_page.goto(f"/events/{event.id}/check-in")
+    phone_page.get_by_label("Name or check-in code").fill("rhys")
+    phone_page.get_by_role("button", name="Search").click()
+    phone_page.get_by_role("button", name="Check in Rhys Registrant").click()
+    expect(phone_page.get_by_text("Rhys Registrant is checked in.")).to_be_visible()
+    phone_page.goto(f"/events/{event.id}/check-in/{code}")
+    expect(phone_page.get_by_text("Checked in at")).to_be_visible()

@@ -5,7 +5,17 @@ from certificates.operations import new_code
 from core.db import utcnow
 from core.extensions import db
 from core.timezones import local_to_utc
-from events.models import Event, EventKind, EventRegistration, EventSession, RegistrationState, SessionKind, Speaker
+from events.checkin import check_in
+from events.models import (
+    AttendanceCertificate,
+    Event,
+    EventKind,
+    EventRegistration,
+    EventSession,
+    RegistrationState,
+    SessionKind,
+    Speaker,
+)
 
 
 def new_event(title="Causes of wrongful conviction", days=1, starts_in=timedelta(days=21), capacity=50,
@@ -56,8 +66,23 @@ def add_event_world(people) -> dict:
     event = new_event(organiser=people["mentor"])
     session = new_session(event, speakers=[speaker])
     registration = new_registration(event, people["trainee"])
+    past = new_event("Last year's conference", starts_in=timedelta(days=-100), organiser=people["mentor"])
+    new_session(past, speakers=[speaker])
+    attended = new_registration(past, people["trainee"])
+    certificate = attend(attended, people["mentor"])
     return {"event": event.id, "event_session": session.id, "speaker": speaker.id,
-            "event_day": event.days[0].isoformat(), "event_registration": registration.id}
+            "event_day": event.days[0].isoformat(), "event_registration": registration.id,
+            "registration_code": registration.code, "past_event": past.id, "past_registration": attended.id,
+            "attendance_code": certificate.code}
+
+
+def attend(registration: EventRegistration, organiser, day: int = 0) -> AttendanceCertificate:
+    """Check the person in on the event's `day` (as the organiser at the door would); returns their certificate."""
+    check_in(registration, registration.event.days[day], organiser)
+    certificate = db.session.scalar(db.select(AttendanceCertificate).where(
+        AttendanceCertificate.registration_id == registration.id))
+    db.session.commit()  # ends the transaction: on SQLite an open one would hold the write lock
+    return certificate
 
 
 def utc(*args) -> datetime:
