@@ -4,8 +4,8 @@ One check-in per registration and day (the unique constraint makes two
 organisers scanning the same person one check-in); an attendance certificate
 per registration, with its public verification code.
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-03 06:47:49.954134
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0023'
-down_revision = '0022'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
