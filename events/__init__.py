@@ -20,7 +20,7 @@ bp.add_url_rule("/event-registrations/<int:registration_id>/ticket", view_func=v
 bp.add_url_rule("/event-registrations/<int:registration_id>/certificate.pdf",
                 view_func=views.download_attendance_certificate)
 bp.add_url_rule("/events/<int:event_id>/check-in", view_func=views.check_in_page)
-bp.add_url_rule("/events/<int:event_id>/check-in", view_func=views.check_in_person, methods=["POST"],
+bp.add_url_rule("/events/<int:event_id>/check-ins", view_func=views.check_in_person, methods=["POST"],
                 endpoint="check_in_person")
 bp.add_url_rule("/events/<int:event_id>/check-in/<code>", view_func=views.check_in_code)
 bp.add_url_rule("/events/<int:event_id>/attendance.csv", view_func=views.export_attendance)

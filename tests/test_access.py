@@ -189,7 +189,7 @@ RULES = {
     ("events.download_attendance_certificate", "GET"): ("/event-registrations/{past_registration}/certificate.pdf",
                                                         {"trainee", "leader", "mentor", "admin"}),
     ("events.check_in_page", "GET"): ("/events/{event}/check-in?q=Person", {"mentor", "admin"}),
-    ("events.check_in_person", "POST"): ("/events/{event}/check-in", {"mentor", "admin"}),
+    ("events.check_in_person", "POST"): ("/events/{event}/check-ins", {"mentor", "admin"}),
     ("events.check_in_code", "GET"): ("/events/{event}/check-in/{registration_code}", {"mentor", "admin"}),
     ("events.export_attendance", "GET"): ("/events/{past_event}/attendance.csv", {"mentor", "admin"}),
     ("events.verify_attendance", "GET"): ("/verify/attendance/{attendance_code}", EVERYONE),

@@ -31,10 +31,10 @@ def test_the_organiser_finds_a_person_and_checks_them_in_once(client, db, login_
     assert "Ada Lovelace" in by_code
 
     data = {"registration_id": registration.id, "day": day, "q": "ada"}
-    response = client.post(f"/events/{event.id}/check-in", data=data)
+    response = client.post(f"/events/{event.id}/check-ins", data=data)
     assert response.status_code == 302 and "q=ada" in response.headers["Location"]
     assert "Ada Lovelace is checked in." in client.get(response.headers["Location"]).text
-    again = client.post(f"/events/{event.id}/check-in", data=data, follow_redirects=True).text
+    again = client.post(f"/events/{event.id}/check-ins", data=data, follow_redirects=True).text
     assert "Ada Lovelace was already checked in at" in again and "by Olu Organiser" in again
     assert _count(db, EventCheckIn) == 1 and _count(db, AttendanceCertificate) == 1
     assert "1</strong> of 1 checked in" in again
@@ -47,12 +47,12 @@ def test_check_in_refuses_people_without_a_place_and_other_events(client, db, lo
     elsewhere = new_registration(other, make_user("trainee"))
     login_as(organiser)
     day = event.days[0].isoformat()
-    refused = client.post(f"/events/{event.id}/check-in", data={"registration_id": waiting.id, "day": day},
+    refused = client.post(f"/events/{event.id}/check-ins", data={"registration_id": waiting.id, "day": day},
                           follow_redirects=True)
     assert "Wendy Waiting does not hold a place (on the waitlist)." in refused.text
-    assert client.post(f"/events/{event.id}/check-in",
+    assert client.post(f"/events/{event.id}/check-ins",
                        data={"registration_id": elsewhere.id, "day": day}).status_code == 404
-    assert client.post(f"/events/{event.id}/check-in",
+    assert client.post(f"/events/{event.id}/check-ins",
                        data={"registration_id": elsewhere.id, "day": "2031-01-01"}).status_code == 400
     assert _count(db, EventCheckIn) == 0
 
@@ -139,7 +139,7 @@ def test_two_organisers_checking_in_the_same_person_at_once_make_one_check_in(db
 
     def check_in(args):
         session, registration_id = args
-        return session.post(f"{live_server}/events/{event.id}/check-in",
+        return session.post(f"{live_server}/events/{event.id}/check-ins",
                             data={"registration_id": registration_id, "day": day},
                             allow_redirects=False, timeout=60).status_code
 
