@@ -15,7 +15,7 @@ from modules.completion import can_request_sign_off, gather, is_run_complete, mo
 from modules.models import LessonRead
 from modules.progress import combined, lesson_progress, next_unread
 from plans.access import can_assess
-from plans.assessments import all_questions, assessments_of, confidence_change
+from plans.assessments import activity_between, all_questions, assessments_of, confidence_change
 
 LIST_LIMIT = 10
 
@@ -110,7 +110,7 @@ def plans_section(user: User) -> dict | None:
     topics = [question for question in all_questions().values() if question.is_topic] if assessments else []
     first, latest = (assessments[0], assessments[-1]) if assessments else (None, None)
     return {"first": first, "latest": latest, "count": len(assessments),
-            "change": confidence_change(topics, first, latest)}
+            "change": confidence_change(topics, first, latest), "between": activity_between(user.id, first, latest)}
 
 
 def build(user: User) -> dict:

@@ -1,12 +1,15 @@
 """Saving needs assessments and comparing them. Flush only; views commit."""
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
 from core import audit
 from core.extensions import db
+from curriculum.models import Quiz
+from mentoring.models import Attendance, Booking, BookingState
+from modules.models import FINISHED_STATES, Attempt, LessonRead, SignOff, SignOffState
 from plans.models import Assessment, AssessmentQuestion
 
 
@@ -81,3 +84,36 @@ def confidence_change(topics: list[AssessmentQuestion], first: Assessment | None
     first = first or latest
     return [TopicChange(topic.key, topic.prompt, first.ratings.get(topic.key), latest.ratings.get(topic.key))
             for topic in topics if topic.key in first.ratings or topic.key in latest.ratings]
+
+
+@dataclass(frozen=True)
+class ActivityBetween:
+    """What a person did between their first and latest assessments, to read beside the change in confidence."""
+
+    lessons_read: int
+    quizzes_passed: int
+    modules_signed_off: int
+    sessions_held: int
+
+
+def activity_between(user_id: int, first: Assessment | None, latest: Assessment | None) -> ActivityBetween | None:
+    """Counts over [first taken, latest taken), in one statement (run with one assessment too, so a page's
+    statements do not grow with the number of assessments); None before any assessment."""
+    if first is None or latest is None:
+        return None
+    start, end = first.taken_at, latest.taken_at
+
+    def count(column, *conditions):
+        return select(func.count(column)).where(*conditions).scalar_subquery()
+
+    row = db.session.execute(select(
+        count(LessonRead.id, LessonRead.user_id == user_id, LessonRead.read_at >= start, LessonRead.read_at < end),
+        count(Attempt.id, Attempt.user_id == user_id, Attempt.state.in_(FINISHED_STATES), Attempt.grade.is_not(None),
+              Attempt.submitted_at >= start, Attempt.submitted_at < end,
+              Attempt.grade >= select(Quiz.pass_mark).where(Quiz.id == Attempt.quiz_id).scalar_subquery()),
+        count(SignOff.id, SignOff.learner_id == user_id, SignOff.state == SignOffState.SIGNED_OFF,
+              SignOff.state_changed_at >= start, SignOff.state_changed_at < end),
+        count(Booking.id, Booking.learner_id == user_id, Booking.state == BookingState.CONFIRMED,
+              Booking.attendance == Attendance.ATTENDED, Booking.starts_at >= start, Booking.starts_at < end),
+    )).one()
+    return ActivityBetween(*row)

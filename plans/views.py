@@ -129,6 +129,7 @@ def _plan_page(person: User, step_form: StepForm | None = None):
     return render_template(
         "plans/show_plan.html", person=person, plan=plan, latest=latest, first=assessments[0] if assessments else None,
         progress=plan_progress(plan, _today()) if plan else None, change=change, topics=topics, history=history,
+        between=ops.activity_between(person.id, assessments[0] if assessments else None, latest),
         can_adjust=can_adjust, can_assess=can_assess(current_user, person), action_form=ActionForm(),
         step_form=step_form, today=_today(), can_book=plan is not None and can_book_package(current_user, plan, profile))
 

@@ -112,3 +112,20 @@ def test_the_persons_data_export_holds_their_assessments_in_words(client, login_
     assert {"question": "What stage is your project at?", "answer": "Running"} in assessment["answers"]
     assert {"question": "Appeals", "answer": "2 – A little confident"} in assessment["confidence"]
     assert "Fewer backlogs." in archive.read("summary.html").decode()
+
+
+def test_what_was_done_between_the_first_and_latest_assessments_is_counted(client, login_as, leader, db,
+                                                                            finish_module):
+    from plans.assessments import activity_between
+    first = assess(leader, ratings={"appeals": 1, "evidence": 3}, taken_at=utcnow() - timedelta(days=60))
+    assert activity_between(leader.id, first, first).lessons_read == 0  # one assessment: an empty span
+    assert activity_between(leader.id, None, None) is None
+    finish_module(leader)  # two lessons read and a passed quiz, now
+    latest = assess(leader, ratings={"appeals": 4, "evidence": 3}, taken_at=utcnow() + timedelta(minutes=1))
+    between = activity_between(leader.id, first, latest)
+    assert (between.lessons_read, between.quizzes_passed, between.modules_signed_off, between.sessions_held) == (
+        2, 1, 0, 0)
+    login_as(leader)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert ("2 lessons read, 1 quiz passed, 0 modules signed off by a mentor, 0 mentoring sessions held"
+            in re.sub(r"\s+", " ", page))
