@@ -114,6 +114,11 @@ def _existing(model, request_key: str | None):
     return db.session.scalar(select(model).where(model.request_key == request_key))
 
 
+def _own_booking(request_key: str | None, learner: User) -> Booking | None:
+    existing = _existing(Booking, request_key)
+    return existing if existing is not None and existing.learner_id == learner.id else None
+
+
 def book(profile: MentorProfile, learner: User, by: User, start: datetime, length: timedelta, topic: str,
          agenda: str = "", module_id: int | None = None, request_key: str | None = None) -> Booking:
     """Book one session, or return the booking this form (same request key) already made.
@@ -121,19 +126,17 @@ def book(profile: MentorProfile, learner: User, by: User, start: datetime, lengt
     Raises SlotTaken, with the nearest free slots, when the time is not free
     for the mentor (buffer included) or the learner, or was taken a moment ago.
     """
-    existing = _existing(Booking, request_key)
-    if existing is not None and existing.learner_id == learner.id:
+    existing = _own_booking(request_key, learner)
+    if existing is not None:
         return existing
-    free = free_slots(profile, learner.id, length)
-    if start not in free:
-        raise SlotTaken(slots.nearest(free, start, ALTERNATIVES))
     booking = Booking(mentor_id=profile.mentor_id, learner_id=learner.id, booked_by_id=by.id, topic=topic,
                       agenda=agenda, module_id=module_id, request_key=request_key, place_kind=profile.place_kind,
                       place_value=profile.place_value)
     set_times(booking, start, length, profile.buffer_minutes)
-    if not _write(lambda: db.session.add(booking)):
-        existing = _existing(Booking, request_key)
-        if existing is not None and existing.learner_id == learner.id:
+    if start not in free_slots(profile, learner.id, length) or not _write(lambda: db.session.add(booking)):
+        # The same form submitted twice at once: the other request may have booked this slot since the first look.
+        existing = _own_booking(request_key, learner)
+        if existing is not None:
             return existing
         raise SlotTaken(slots.nearest(free_slots(profile, learner.id, length), start, ALTERNATIVES))
     audit.record("booking.book", actor=by, subject=booking.learner_id, detail={"booking_id": booking.id})
@@ -170,6 +173,9 @@ def book_series(profile: MentorProfile, learner: User, by: User, first: datetime
     starts = slots.series_starts(first, count, every_weeks, profile.timezone)
     conflicts = series_conflicts(profile, learner.id, starts, length)
     if conflicts:
+        existing = _existing(BookingSeries, request_key)  # the same form, submitted twice at once, may have won
+        if existing is not None:
+            return _series_bookings(existing.id)
         raise SeriesConflict(conflicts)
     series = BookingSeries(count=count, every_weeks=every_weeks, request_key=request_key or secrets.token_urlsafe(24))
     bookings = []
