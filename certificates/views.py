@@ -1,5 +1,5 @@
 """Certificate routes: download, public verification, reissue, and the administrators' list and revocation."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,7 +12,7 @@ from core.errors import back_on_refusal
 from core.extensions import db, limiter
 from core.forms import ActionForm
 from core.permissions import require
-from core.web import safe_redirect_target
+from core.web import private_attachment, safe_redirect_target
 from courses.models import Run
 
 #: one budget for both verification pages, so codes cannot be enumerated through either
@@ -31,10 +31,8 @@ def _certificate_or_404(certificate_id: int) -> Certificate:
 def download_certificate(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     require(certificate.can_download(current_user))
-    response = Response(ops.certificate_pdf(certificate), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_attachment(ops.certificate_pdf(certificate), "application/pdf",
+                              f"certificate-{certificate.code}.pdf")
 
 
 @login_required

@@ -3,7 +3,7 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, current_app, has_request_context, render_template, request
+from flask import Flask, Response, current_app, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
@@ -32,6 +32,12 @@ def navigation_context() -> dict:
     if not has_request_context():  # e-mails rendered by commands
         return {}
     return {"current_endpoint": request.endpoint, "in_administration": request.path.startswith("/admin")}
+
+
+def private_attachment(body, mimetype: str, filename: str) -> Response:
+    """A download of someone's records: saved under `filename`, and kept by no cache on the way or in the browser."""
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                                                      "Cache-Control": "private, no-store"})
 
 
 def add_security_headers(response):

@@ -4,7 +4,7 @@ import io
 from datetime import date
 
 import segno
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from core.forms import ActionForm
 from core.permissions import require
 from core.spreadsheets import inert
 from core.urls import absolute_url
-from core.web import safe_redirect_target
+from core.web import private_attachment, safe_redirect_target
 from events import checkin
 from events import operations as ops
 from events import registration as registrations
@@ -261,10 +261,7 @@ def export_attendance(event_id: int):
         writer.writerow([inert(user.display_name), user.email,
                          inert(user.organisation.name if user.organisation else ""),
                          " ".join(day.isoformat() for day in days), f"{hours:g}"])
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="attendance-event-{event.id}.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_attachment(out.getvalue(), "text/csv", f"attendance-event-{event.id}.csv")
 
 
 @login_required
@@ -275,10 +272,7 @@ def download_attendance_certificate(registration_id: int):
     if certificate is None:
         abort(404)
     require(certificate.can_download(current_user))
-    response = Response(attendance_pdf(certificate), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="attendance-{certificate.code}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_attachment(attendance_pdf(certificate), "application/pdf", f"attendance-{certificate.code}.pdf")
 
 
 @verification_limit

@@ -12,6 +12,7 @@ from core.extensions import db
 from core.forms import ActionForm, DateField
 from core.permissions import require
 from core.timezones import is_valid_timezone, timezone_choices, viewer_timezone
+from core.web import private_attachment
 from courses.models import Enrolment, EnrolmentState, Run, run_mentors
 from mentoring import bookings as ops
 from mentoring import calendar, slots
@@ -185,8 +186,7 @@ def change_place(booking_id: int):
 def download_booking_calendar(booking_id: int):
     booking = _booking_or_404(booking_id)
     require(booking.can_add_to_calendar(current_user))
-    return Response(calendar.single_event(booking), mimetype="text/calendar",
-                    headers={"Content-Disposition": f"attachment; filename=mentoring-session-{booking.id}.ics"})
+    return private_attachment(calendar.single_event(booking), "text/calendar", f"mentoring-session-{booking.id}.ics")
 
 
 @login_required

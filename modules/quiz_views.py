@@ -2,7 +2,7 @@
 import math
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -14,6 +14,7 @@ from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
 from core.timezones import iso
+from core.web import private_attachment
 from courses.access import module_access
 from courses.models import CourseModule, Enrolment, EnrolmentState, Run
 from curriculum.models import Feedback, Question, Quiz, ShowAnswers
@@ -338,8 +339,7 @@ def export_analysis(quiz_id: int):
     quiz = _analysable_quiz(quiz_id)
     scope = _scope()
     body = analysis_csv(analyse(quiz, first_only=scope == "first"))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{quiz.module.slug}-item-analysis-{scope}.csv"'})
+    return private_attachment(body, "text/csv", f"{quiz.module.slug}-item-analysis-{scope}.csv")
 
 
 def list_regrades(quiz_id: int):

@@ -1,7 +1,7 @@
 """Needs assessments and learning plans: thin views (load, check, validate, operate, commit, redirect)."""
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,6 +13,7 @@ from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import require
 from core.timezones import viewer_timezone
+from core.web import private_attachment
 from courses.models import Run
 from curriculum.models import Module
 from mentoring import bookings, slots
@@ -361,8 +362,8 @@ def download_summary(plan_id: int):
     require(can_view_needs(current_user, plan.person))
     plan = _plan_with_items(plan.person_id)
     summary = summarise(plan, plan_progress(plan, _today()), utcnow())
-    return Response(summary_pdf(summary, viewer_timezone(), _today()), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="mentoring-package-summary-{plan.id}.pdf"'})
+    return private_attachment(summary_pdf(summary, viewer_timezone(), _today()), "application/pdf",
+                              f"mentoring-package-summary-{plan.id}.pdf")
 
 
 @login_required

@@ -11,6 +11,7 @@ from core.extensions import db, limiter
 from core.forms import ActionForm
 from core.permissions import require
 from core.timezones import format_date
+from core.web import private_attachment
 from mentoring.personal_data import private_notes_about
 from privacy import erasure, export, retention
 from privacy.access import can_export_own, can_manage_requests
@@ -21,10 +22,7 @@ from privacy.models import ErasureRequest, ErasureState, NotesRequest, NotesRequ
 def _zip_response(user, private_notes: bool) -> Response:
     archive = export.build_zip(user, current_user, private_notes)
     db.session.commit()
-    response = Response(archive, mimetype="application/zip")
-    response.headers["Content-Disposition"] = f'attachment; filename="{export.file_name(user)}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_attachment(archive, "application/zip", export.file_name(user))
 
 
 def _render_my_data(erasure_form: ErasureRequestForm, status: int = 200):

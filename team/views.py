@@ -1,5 +1,5 @@
 """The team competency matrix: the page, its CSV export, and the administrators' list of organisations."""
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -8,6 +8,7 @@ from core.db import paginate, utcnow
 from core.extensions import db
 from core.permissions import require
 from core.timezones import viewer_timezone
+from core.web import private_attachment
 from modules.completion import ModuleState
 from team.forms import MatrixFilterForm
 from team.matrix import Matrix, build_matrix, held_runs, matrix_csv
@@ -47,8 +48,8 @@ def export_matrix(organisation_id: int):
     if not form.validate():
         abort(400)
     matrix = build_matrix(organisation, form.chosen_run, form.chosen_state, per_page=None, held=runs)
-    return Response(matrix_csv(matrix, viewer_timezone()), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="competency-matrix-{organisation.id}.csv"'})
+    return private_attachment(matrix_csv(matrix, viewer_timezone()), "text/csv",
+                              f"competency-matrix-{organisation.id}.csv")
 
 
 @login_required
@@ -78,5 +79,5 @@ def show_report(organisation_id: int, user_id: int):
 def download_report(organisation_id: int, user_id: int):
     member = _reported_member(organisation_id, user_id)
     zone = viewer_timezone()
-    return Response(report_pdf(build_report(member, zone), zone, utcnow()), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="training-report-{member.id}.pdf"'})
+    return private_attachment(report_pdf(build_report(member, zone), zone, utcnow()), "application/pdf",
+                              f"training-report-{member.id}.pdf")

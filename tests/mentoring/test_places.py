@@ -182,6 +182,7 @@ def test_add_to_calendar_offers_a_single_event_file_and_google_and_outlook_links
     response = client.get(f"/mentoring/sessions/{booking.id}/calendar.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "private, no-store"
     calendar_file = Calendar.from_ical(response.data)
     assert calendar_file["method"] == "PUBLISH"
     event = _event(response.data)

@@ -100,6 +100,7 @@ def test_the_page_csv_and_chart(client, login_as, make_user, data):
     assert client.get(f"/admin/quizzes/{data.id}/analysis?attempts=some").status_code == 400
     csv = client.get(f"/admin/quizzes/{data.id}/analysis.csv")
     assert csv.mimetype == "text/csv" and "attachment" in csv.headers["Content-Disposition"]
+    assert csv.headers["Cache-Control"] == "private, no-store"
     assert "ab-tf,true_false,4,0.500,0.000" in csv.text
     login_as(make_user("mentor"))
     assert client.get(f"/admin/quizzes/{data.id}/analysis").status_code == 403

@@ -192,6 +192,7 @@ def test_the_csv_download_is_an_attachment_with_the_filtered_members(client, log
 
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "private, no-store"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert [row[0] for row in rows[1:]] == ["Ada Signed"]
 
