@@ -93,24 +93,29 @@ class RegisterForm(Form):
     submit = SubmitField("Send me a link to register")
 
 
-class FinishRegistrationForm(Form):
-    display_name = StringField("Your name", validators=[InputRequired(message="Enter your name."), Length(max=120)])
-    password = _password_field()
-    confirm = _confirm_field()
-    organisation_name = StringField("Name of your innocence project", validators=[
+class ProjectDetailsForm(Form):
+    """What a new project is called, whose it is and where it works: asked of a registering leader and of an administrator."""
+
+    organisation_name = StringField("Name of the innocence project", validators=[
         InputRequired(message="Enter the project's name."), Length(max=200)],
         description="For example: Northtown University Innocence Project")
     institution = StringField("University or firm", validators=[
         InputRequired(message="Enter the university or firm the project belongs to."), Length(max=200)])
     nation = SelectField("Where the project works", choices=[(n.name, n.value) for n in Nation],
                          validators=[DataRequired()])
-    submit = SubmitField("Register the project")
 
     def validate_organisation_name(self, field):
         taken = db.session.scalar(select(Organisation.id).where(
             func.lower(Organisation.name) == field.data.strip().lower()))
         if taken:
             raise ValidationError("A project with this name is registered already. Ask its leader to invite you.")
+
+
+class FinishRegistrationForm(ProjectDetailsForm):
+    display_name = StringField("Your name", validators=[InputRequired(message="Enter your name."), Length(max=120)])
+    password = _password_field()
+    confirm = _confirm_field()
+    submit = SubmitField("Register the project")
 
 
 class ForgotPasswordForm(Form):
@@ -212,24 +217,15 @@ class UserRolesForm(Form):
             raise ValidationError("Only a member of a project can lead it.")
 
 
-class CreateProjectForm(Form):
+class CreateProjectForm(ProjectDetailsForm):
     """An administrator sets up a project and invites its leaders."""
 
-    organisation_name = StringField("Name of the innocence project", validators=[
-        InputRequired(message="Enter the project's name."), Length(max=200)],
-        description="For example: Northtown University Innocence Project")
-    institution = StringField("University or firm", validators=[
-        InputRequired(message="Enter the university or firm the project belongs to."), Length(max=200)])
-    nation = SelectField("Where the project works", choices=[(n.name, n.value) for n in Nation],
-                         validators=[DataRequired()])
     leader_emails = TextAreaField("Leaders' e-mail addresses", validators=[
         InputRequired(message="Enter the address of at least one leader.")],
         description="One address per line. Each gets an invitation to lead the project, valid for 7 days.")
     submit = SubmitField("Create the project and invite its leaders")
 
     addresses: list[str] = []
-
-    validate_organisation_name = FinishRegistrationForm.validate_organisation_name
 
     def validate_leader_emails(self, field):
         self.addresses = _addresses(field.data)
