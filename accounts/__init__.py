@@ -16,6 +16,7 @@ bp.add_url_rule("/register/<token>", view_func=views.finish_registration, method
 bp.add_url_rule("/password/forgot", view_func=views.request_password_reset, methods=["GET", "POST"])
 bp.add_url_rule("/password/reset/<token>", view_func=views.reset_password, methods=["GET", "POST"])
 bp.add_url_rule("/profile", view_func=views.edit_profile, methods=["GET", "POST"])
+bp.add_url_rule("/profile/notifications", view_func=views.edit_notifications, methods=["GET", "POST"])
 bp.add_url_rule("/profile/sessions/end-others", view_func=views.end_other_sessions, methods=["POST"])
 bp.add_url_rule("/profile/security", view_func=security_views.show_security_activity)
 bp.add_url_rule("/profile/two-factor", view_func=security_views.set_up_two_factor, methods=["GET", "POST"])

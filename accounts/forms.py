@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from accounts.models import InvitationRole, Nation, Organisation, User
+from accounts.models import EmailNotice, InvitationRole, Nation, Organisation, SessionReminder, User
 from core.extensions import db
 from core.forms import DateField, Form, TimezoneField
 
@@ -278,3 +278,18 @@ class PasswordAndCodeForm(Form):
     def validate_password(self, field):
         if not self.user.check_password(field.data):
             raise ValidationError("That is not your password.")
+
+
+class NotificationSettingsForm(Form):
+    """Each box is one column of NotificationSettings (same name); unticked means off."""
+
+    remind_day_before = BooleanField(SessionReminder.DAY_BEFORE.label)
+    remind_hour_before = BooleanField(SessionReminder.HOUR_BEFORE.label)
+    email_notes_shared = BooleanField(EmailNotice.NOTES_SHARED.value)
+    email_sign_off_steps = BooleanField(EmailNotice.SIGN_OFF_STEPS.value)
+    email_marking_finished = BooleanField(EmailNotice.MARKING_FINISHED.value)
+    email_run_changes = BooleanField(EmailNotice.RUN_CHANGES.value)
+    submit = SubmitField("Save settings")
+
+    reminder_fields = ("remind_day_before", "remind_hour_before")
+    notice_fields = ("email_notes_shared", "email_sign_off_steps", "email_marking_finished", "email_run_changes")

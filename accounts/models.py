@@ -335,3 +335,60 @@ class Invitation(db.Model):
     def can_revoke(self, user) -> bool:
         """Whoever could send it withdraws an open invitation."""
         return self.is_open and self.role in Invitation.roles_for(user, self.organisation)
+
+
+class SessionReminder(enum.Enum):
+    """A reminder e-mail before a mentoring session; the value is how many minutes before it starts."""
+
+    DAY_BEFORE = 24 * 60
+    HOUR_BEFORE = 60
+
+    @property
+    def label(self) -> str:
+        return "24 hours before" if self is SessionReminder.DAY_BEFORE else "1 hour before"
+
+    @property
+    def setting(self) -> str:
+        """The NotificationSettings column that turns it on."""
+        return f"remind_{self.name.lower()}"
+
+
+class EmailNotice(enum.Enum):
+    """A kind of notice a person may choose not to be e-mailed (the in-app notice, where there is one, stays)."""
+
+    NOTES_SHARED = "A mentor shares notes or action points from your session"
+    SIGN_OFF_STEPS = "Sign-off requests and decisions (signed off, returned, revoked)"
+    MARKING_FINISHED = "Your quiz has been marked"
+    RUN_CHANGES = "Your place on a course run (enrolled, waitlisted, given a seat, withdrawn)"
+
+    @property
+    def setting(self) -> str:
+        return f"email_{self.name.lower()}"
+
+
+class NotificationSettings(db.Model):
+    """What one person chooses to be e-mailed. No row means the defaults (`DEFAULTS`): what everyone got before
+    people could choose."""
+
+    __tablename__ = "notification_settings"
+
+    DEFAULTS = {"remind_day_before": True, "remind_hour_before": False, "email_notes_shared": True,
+                "email_sign_off_steps": True, "email_marking_finished": True, "email_run_changes": True}
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    remind_day_before: Mapped[bool] = mapped_column(default=True)
+    remind_hour_before: Mapped[bool] = mapped_column(default=False)
+    email_notes_shared: Mapped[bool] = mapped_column(default=True)
+    email_sign_off_steps: Mapped[bool] = mapped_column(default=True)
+    email_marking_finished: Mapped[bool] = mapped_column(default=True)
+    email_run_changes: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @classmethod
+    def of(cls, user_id: int) -> "NotificationSettings":
+        """The person's settings: their row, or an unsaved one holding the defaults."""
+        return db.session.get(cls, user_id) or cls(user_id=user_id, **cls.DEFAULTS)
+
+    @property
+    def reminders(self) -> list[SessionReminder]:
+        return [reminder for reminder in SessionReminder if getattr(self, reminder.setting)]

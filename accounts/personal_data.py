@@ -4,7 +4,15 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
-from accounts.models import Invitation, Organisation, OrganisationState, RecoveryCode, User, UserSession
+from accounts.models import (
+    Invitation,
+    NotificationSettings,
+    Organisation,
+    OrganisationState,
+    RecoveryCode,
+    User,
+    UserSession,
+)
 from core.extensions import db
 from core.timezones import iso
 
@@ -21,6 +29,7 @@ def erased_email(user: User) -> str:
 
 def personal_data(user: User) -> dict:
     organisation = user.organisation
+    settings = NotificationSettings.of(user.id)
     sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
                                   .order_by(UserSession.id)).all()
     invitations = db.session.scalars(select(Invitation).where(Invitation.email == user.email)
@@ -37,6 +46,7 @@ def personal_data(user: User) -> dict:
                      "last_seen_at": iso(s.last_seen_at), "ended_at": iso(s.ended_at)} for s in sessions],
         "invitations": [{"organisation": i.organisation.name, "sent_at": iso(i.created_at),
                          "accepted_at": iso(i.accepted_at)} for i in invitations],
+        "e_mail_settings": {name: getattr(settings, name) for name in NotificationSettings.DEFAULTS},
     }
 
 
@@ -48,6 +58,7 @@ def erase(user: User, by) -> None:
     """
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(NotificationSettings).where(NotificationSettings.user_id == user.id))
     db.session.execute(delete(Invitation).where(Invitation.email == user.email))
     user.email, user.display_name = erased_email(user), erased_name(user)
     user.timezone = "Europe/London"

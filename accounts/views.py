@@ -4,14 +4,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
+from accounts import notifications, security_views, sessions, team_import
 from accounts import operations as ops
-from accounts import security_views, sessions, team_import
 from accounts.forms import (
     AcceptInvitationForm,
     CreateProjectForm,
     FinishRegistrationForm,
     ForgotPasswordForm,
     InviteForm,
+    NotificationSettingsForm,
     ProfileForm,
     RegisterForm,
     SetPasswordForm,
@@ -20,7 +21,15 @@ from accounts.forms import (
     TeamUploadForm,
     UserRolesForm,
 )
-from accounts.models import Invitation, InvitationRole, Nation, Organisation, OrganisationState, User
+from accounts.models import (
+    Invitation,
+    InvitationRole,
+    Nation,
+    NotificationSettings,
+    Organisation,
+    OrganisationState,
+    User,
+)
 from accounts.team_import import read_team_csv
 from core import audit, notices
 from core.db import paginate, utcnow
@@ -144,6 +153,17 @@ def edit_profile():
         return redirect(url_for("accounts.edit_profile"))
     return render_template("accounts/edit_profile.html", form=form, sessions=sessions.open_sessions(current_user),
                            action_form=ActionForm())
+
+
+@login_required
+def edit_notifications():
+    form = NotificationSettingsForm(obj=NotificationSettings.of(current_user.id))
+    if form.validate_on_submit():
+        notifications.save_settings(current_user, form.data)
+        db.session.commit()
+        flash("Your e-mail settings are saved.", "success")
+        return redirect(url_for("accounts.edit_notifications"))
+    return render_template("accounts/edit_notifications.html", form=form)
 
 
 @login_required

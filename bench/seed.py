@@ -326,12 +326,11 @@ def seed_mentoring(copier: Copier, mentor_ids: list[int], learner_ids: list[int]
                              f"bench-{booking_id}@casework-academy", 0, naive(starts - timedelta(weeks=2)),
                              naive(starts - timedelta(days=1)) if cancelled else None, "",
                              "ATTENDED" if past and not cancelled else None, "",
-                             "Discussed the grounds." if past else "", "Read the trial transcript." if past else "",
-                             naive(starts - timedelta(hours=24)), naive(starts - timedelta(hours=24)) if past else None))
+                             "Discussed the grounds." if past else "", "Read the trial transcript." if past else ""))
     copier.copy(Booking, ["id", "mentor_id", "learner_id", "booked_by_id", "state", "starts_at", "ends_at",
                           "blocked_from", "blocked_until", "topic", "agenda", "uid", "sequence", "created_at",
                           "cancelled_at", "cancel_reason", "attendance", "private_note", "shared_note",
-                          "action_points", "reminder_due_at", "reminder_sent_at"], rows)
+                          "action_points"], rows)
 
 
 def main():

@@ -9,11 +9,11 @@ from datetime import datetime
 from flask import render_template
 from sqlalchemy import select
 
-from accounts.models import User
+from accounts.models import EmailNotice, User
+from accounts.notifications import mail_notice
 from core import audit
 from core.db import lock_for_update, utcnow
 from core.extensions import db
-from core.mail import queue_mail
 from core.seats import Seating
 from core.urls import absolute_url
 from courses.models import Course, Enrolment, EnrolmentState, Run
@@ -27,7 +27,7 @@ def seats_taken(run_ids) -> dict[int, int]:
 
 
 def _mail(enrolment: Enrolment, template: str, subject: str) -> None:
-    queue_mail(enrolment.user.email, subject, render_template(
+    mail_notice(enrolment.user, EmailNotice.RUN_CHANGES, subject, render_template(
         f"courses/email/{template}.txt", enrolment=enrolment, run=enrolment.run,
         link=absolute_url("courses.show_run", run_id=enrolment.run_id)))
 

@@ -19,7 +19,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from accounts.models import User
+from accounts.models import EmailNotice, User
+from accounts.notifications import mail_notice
 from accounts.signals import account_deactivated
 from core import audit
 from core.db import utcnow
@@ -31,7 +32,6 @@ from mentoring import calendar, slots
 from mentoring.models import Attendance, Booking, BookingSeries, BookingState, MentorProfile
 from mentoring.places import PlaceKind
 
-REMINDER_BEFORE = timedelta(hours=24)
 ALTERNATIVES = 3
 
 
@@ -86,10 +86,12 @@ def free_slots(profile: MentorProfile, learner_id: int | None, length: timedelta
 
 
 def set_times(booking: Booking, start: datetime, length: timedelta, buffer_minutes: int) -> None:
-    """Place a booking at `start`: its blocked range (buffer included) and its reminder follow."""
+    """Place a booking at `start`, its blocked range (buffer included) following it.
+
+    Reminders are kept per start (mentoring/reminders.py), so a session placed at a new start is due them again.
+    """
     booking.starts_at, booking.ends_at = start, start + length
     booking.blocked_from, booking.blocked_until = start, start + length + timedelta(minutes=buffer_minutes)
-    booking.reminder_due_at, booking.reminder_sent_at = start - REMINDER_BEFORE, None
 
 
 def _write(change: Callable[[], None]) -> bool:
@@ -275,7 +277,7 @@ def reschedule(booking: Booking, by: User, start: datetime) -> None:
 
     The row is moved in place inside a savepoint: either the new time is
     confirmed (and the old one released with it) or nothing changes and
-    SlotTaken is raised. SEQUENCE goes up; the reminder is due again before the new time.
+    SlotTaken is raised. SEQUENCE goes up; the reminders are due again before the new time.
     """
     profile = profile_of(booking.mentor_id)
     length = booking.ends_at - booking.starts_at
@@ -362,18 +364,22 @@ def save_notes(booking: Booking, by: User, attendance: Attendance | None, privat
     db.session.flush()
     audit.record("booking.notes", actor=by, subject=booking.learner_id, detail={"booking_id": booking.id})
     if shared_changed and booking.has_notes:
-        queue_mail(booking.learner.email, f"Notes from your mentoring session: {booking.topic}",
-                   render_template("mentoring/email/notes_shared.txt", booking=booking,
-                                   link=absolute_url("mentoring.show_booking", booking_id=booking.id)))
+        mail_notice(booking.learner, EmailNotice.NOTES_SHARED, f"Notes from your mentoring session: {booking.topic}",
+                    render_template("mentoring/email/notes_shared.txt", booking=booking,
+                                    link=absolute_url("mentoring.show_booking", booking_id=booking.id)))
+
+
+def mail_person(booking: Booking, recipient: User, subject: str, headline: str, attachments=()) -> None:
+    """E-mail one of the session's two people about it, with its times in their own zone."""
+    body = render_template("mentoring/email/session.txt", booking=booking, headline=headline, recipient=recipient,
+                           link=absolute_url("mentoring.show_booking", booking_id=booking.id),
+                           has_invitation=bool(attachments))
+    queue_mail(recipient.email, subject, body, attachments)
 
 
 def mail_both(booking: Booking, subject: str, headline: str, attachments=()) -> None:
-    """E-mail the mentor and the learner about one session, each with its times in their own zone."""
-    link = absolute_url("mentoring.show_booking", booking_id=booking.id)
     for recipient in (booking.mentor, booking.learner):
-        body = render_template("mentoring/email/session.txt", booking=booking, headline=headline,
-                               recipient=recipient, link=link, has_invitation=bool(attachments))
-        queue_mail(recipient.email, subject, body, attachments)
+        mail_person(booking, recipient, subject, headline, attachments)
 
 
 def _notify(booking: Booking, headline: str) -> None:

@@ -11,7 +11,7 @@ mentoring_cli = click.Group("mentoring", help="Mentoring sessions: reminders.")
 @mentoring_cli.command("send-reminders")
 @with_appcontext
 def send_reminders():
-    """E-mail everyone whose session is due a reminder (24 hours before), exactly once."""
+    """E-mail everyone due a reminder of a session (at the times each chose), each exactly once."""
     total = 0
     while True:
         claimed = claim_due_reminders()

@@ -3,7 +3,20 @@ import secrets
 import uuid
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import JSON, ColumnElement, Date, Enum, ForeignKey, String, Text, Time, func, text, true
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Date,
+    Enum,
+    ForeignKey,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+    text,
+    true,
+)
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -185,8 +198,6 @@ class Booking(db.Model):
     private_note: Mapped[str] = mapped_column(Text, default="")
     shared_note: Mapped[str] = mapped_column(Text, default="")
     action_points: Mapped[str] = mapped_column(Text, default="")
-    reminder_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
@@ -271,3 +282,21 @@ class CalendarFeed(db.Model):
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(32)
+
+
+class SentReminder(db.Model):
+    """One reminder e-mailed to one of a session's people: the unique key makes each go once, however many
+    runners try at the same moment (the loser's INSERT finds the winner's row and sends nothing)."""
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (UniqueConstraint("booking_id", "user_id", "minutes_before", "starts_at",
+                                       name="uq_sent_reminders_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: which reminder (accounts.models.SessionReminder's value)
+    minutes_before: Mapped[int] = mapped_column()
+    #: the start it reminded of: a session moved to another time is due its reminders again
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

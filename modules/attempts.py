@@ -14,12 +14,12 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from accounts.models import User
+from accounts.models import EmailNotice, User
+from accounts.notifications import mail_notice
 from core import audit
 from core.db import lock_for_update, utcnow
 from core.errors import Refusal
 from core.extensions import db
-from core.mail import queue_mail
 from core.urls import absolute_url
 from courses import structure
 from curriculum.models import Feedback, Question, Quiz
@@ -256,9 +256,9 @@ def mark(row: AttemptAnswer, score: float, comment: str, by: User, now: datetime
     if attempt.score is not None:
         attempt.move_to(AttemptState.MARKED)
         analysis.record_finished(attempt)
-        queue_mail(attempt.user.email, f"Your quiz has been marked: {attempt.quiz.title}",
-                   render_template("modules/email/marked.txt", attempt=attempt,
-                                   link=absolute_url("modules.review_attempt", attempt_id=attempt.id)))
+        mail_notice(attempt.user, EmailNotice.MARKING_FINISHED, f"Your quiz has been marked: {attempt.quiz.title}",
+                    render_template("modules/email/marked.txt", attempt=attempt,
+                                    link=absolute_url("modules.review_attempt", attempt_id=attempt.id)))
     db.session.flush()
     _award_if_passing(attempt)
 

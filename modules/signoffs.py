@@ -11,12 +11,12 @@ from datetime import datetime
 from flask import render_template
 from sqlalchemy import select
 
-from accounts.models import User
+from accounts.models import EmailNotice, User
+from accounts.notifications import mail_notice
 from core import audit
 from core.db import lock_for_update, utcnow
 from core.errors import Refusal
 from core.extensions import db
-from core.mail import queue_mail
 from core.notices import notify
 from core.urls import absolute_url, path_for
 from courses.access import seats_with_module
@@ -179,6 +179,6 @@ def _tell_everyone(sign_off: SignOff, actor: User, action: SignOffAction, commen
     for person in recipients:
         # Feedback is for the trainee and mentors; a leader learns the step and, for a revocation, its reason.
         shows_comment = person.id == sign_off.learner_id or not person.is_leader or action is SignOffAction.REVOKED
-        queue_mail(person.email, f"{summary[0].upper()}{summary[1:]}",
-                   render_template("modules/email/sign_off_step.txt", person=person, summary=summary,
-                                   action=action, comment=comment if shows_comment else "", link=link))
+        mail_notice(person, EmailNotice.SIGN_OFF_STEPS, f"{summary[0].upper()}{summary[1:]}",
+                    render_template("modules/email/sign_off_step.txt", person=person, summary=summary,
+                                    action=action, comment=comment if shows_comment else "", link=link))

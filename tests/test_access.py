@@ -109,6 +109,8 @@ RULES = {
     ("accounts.edit_profile", "GET"): ("/profile", SIGNED_IN),
     ("accounts.edit_profile", "POST"): ("/profile", SIGNED_IN),
     ("accounts.end_other_sessions", "POST"): ("/profile/sessions/end-others", SIGNED_IN),
+    ("accounts.edit_notifications", "GET"): ("/profile/notifications", SIGNED_IN),
+    ("accounts.edit_notifications", "POST"): ("/profile/notifications", SIGNED_IN),
     # The audit log: administrators search it; everybody reads their own entries.
     ("accounts.show_security_activity", "GET"): ("/profile/security", SIGNED_IN),
     ("accounts.list_audit_entries", "GET"): ("/admin/audit", ADMIN),

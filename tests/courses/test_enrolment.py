@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from accounts.models import OrganisationState
+from accounts.models import NotificationSettings, OrganisationState
+from accounts.notifications import save_settings
 from courses.models import Enrolment, EnrolmentState
 
 
@@ -213,3 +214,14 @@ def test_the_enrol_members_list_shows_roles_and_other_enrolments_in_a_fixed_numb
     enrol(run, already)
     page = client.get(f"/runs/{run.id}/enrol-members").get_data(as_text=True)
     assert "enrolled here" in page and f'value="{already.id}"' not in page
+
+
+def test_a_trainee_who_turned_run_mail_off_is_enrolled_without_an_e_mail(client, db, login_as, make_organisation,
+                                                                         make_user, make_run, outbox):
+    trainee = login_as(make_user("trainee", make_organisation()))
+    save_settings(trainee, {**NotificationSettings.DEFAULTS, "email_run_changes": False})
+    db.session.commit()
+    run = make_run()
+    assert client.post(f"/runs/{run.id}/enrol").status_code == 302
+    assert _state(db, run, trainee) is EnrolmentState.ENROLLED
+    assert outbox(trainee.email) == []

@@ -35,7 +35,6 @@ def test_a_trainee_sees_free_times_and_books_one_with_an_invitation_for_both(cli
     [booking] = confirmed()
     assert (booking.learner_id, booking.starts_at, booking.ends_at) == (trainee.id, start, start + timedelta(hours=1))
     assert booking.blocked_until == start + timedelta(minutes=75)
-    assert booking.reminder_due_at == start - timedelta(hours=24)
     for person in (mentor, trainee):
         [message] = outbox(person.email)
         [attachment] = message.iter_attachments()

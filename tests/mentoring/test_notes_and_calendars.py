@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
+from accounts.models import NotificationSettings
+from accounts.notifications import save_settings
 from core.db import utcnow
 from core.extensions import db
 from courses.models import Run
@@ -161,6 +163,17 @@ def test_sharing_notes_e_mails_the_trainee_once_and_never_the_private_note(clien
     assert "Good grasp of Pendleton." in body and "- Read R v Pendleton" in body and "Seems tired" not in body
     client.post(f"/mentoring/sessions/{booking.id}/notes", data=notes | {"private_note": "Changed"})
     assert len(outbox(trainee.email)) == 1 and outbox(mentor.email) == []
+
+
+def test_a_trainee_who_turned_notes_mail_off_reads_them_on_the_session_only(client, login_as, pair, outbox):
+    mentor, trainee, profile = pair
+    save_settings(trainee, {**NotificationSettings.DEFAULTS, "email_notes_shared": False})
+    booking = _past_session(mentor, trainee)
+    login_as(mentor)
+    client.post(f"/mentoring/sessions/{booking.id}/notes", data={"attendance": "ATTENDED", "shared_note": "Well done."})
+    assert outbox(trainee.email) == []
+    login_as(trainee)
+    assert "Well done." in client.get(f"/mentoring/sessions/{booking.id}").text
 
 
 def test_the_mentors_needs_notes_list_shows_sessions_held_without_notes(client, login_as, pair, make_user):

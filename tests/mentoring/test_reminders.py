@@ -1,15 +1,18 @@
-"""`flask mentoring send-reminders`: each due reminder exactly once, even with two runners at the same moment."""
+"""`flask mentoring send-reminders`: the reminders each person chose, each exactly once, even with two runners at
+the same moment."""
 import threading
 from datetime import timedelta
 
 import pytest
 from flask import has_request_context
 
+from accounts.models import NotificationSettings
+from accounts.notifications import save_settings
 from core.db import utcnow
 from core.extensions import db
 from core.urls import DEVELOPMENT_BASE_URL
 from mentoring import bookings as ops
-from mentoring.models import Booking, BookingState
+from mentoring.models import Booking, BookingState, SentReminder
 from mentoring.reminders import claim_due_reminders
 
 
@@ -40,15 +43,15 @@ def reminder_mails(outbox):
 def test_due_reminders_go_once_never_for_cancelled_or_not_yet_due(runner, sessions, outbox, app):
     result = runner.invoke(args=["mentoring", "send-reminders"])
     assert result.exit_code == 0, result.output
-    assert "12 reminder(s) sent." in result.output
-    assert len(reminder_mails(outbox)) == 24  # mentor and learner each
+    assert "24 reminder(s) sent." in result.output  # mentor and learner of each of the 12 sessions
+    assert len(reminder_mails(outbox)) == 24
     assert len(reminder_mails(outbox)) == len({(m["To"], m["Subject"]) for m in reminder_mails(outbox)})
     assert all("attached invitation" not in m.get_body().get_content() for m in reminder_mails(outbox))
     assert "0 reminder(s) sent." in runner.invoke(args=["mentoring", "send-reminders"]).output
     assert len(reminder_mails(outbox)) == 24
-    db.session.expire_all()
-    assert db.session.get(Booking, sessions["cancelled"].id).reminder_sent_at is None
-    assert db.session.get(Booking, sessions["later"].id).reminder_sent_at is None
+    reminded = set(db.session.scalars(db.select(SentReminder.booking_id)))
+    assert reminded == {booking.id for booking in sessions["due"]}
+    assert {row.minutes_before for row in db.session.scalars(db.select(SentReminder))} == {24 * 60}
 
 
 def test_reminders_are_sent_from_the_command_line_without_a_request(runner, sessions, outbox):
@@ -85,7 +88,7 @@ def test_two_runners_at_the_same_moment_send_each_reminder_exactly_once(app, ses
     for thread in threads:
         thread.join(timeout=60)
     assert errors == [] and len(counts) == 2
-    assert sum(counts) == 12
+    assert sum(counts) == 24
     mails = reminder_mails(outbox)
     assert len(mails) == 24 and len({(m["To"], m["Subject"]) for m in mails}) == 24
 
@@ -97,8 +100,58 @@ def test_a_rescheduled_session_is_reminded_before_its_new_time(app, runner, sess
     booking.sequence += 1
     ops.set_times(booking, new_start, timedelta(minutes=5), 0)
     db.session.commit()
-    assert booking.reminder_sent_at is None and booking.reminder_due_at == new_start - timedelta(hours=24)
     assert claim_due_reminders(now=utcnow()) == []
     db.session.rollback()
     with app.test_request_context():
-        assert [b.id for b in claim_due_reminders(now=new_start - timedelta(hours=23))] == [booking.id]
+        mailed = claim_due_reminders(now=new_start - timedelta(hours=23))
+    assert {(b.id, person.id) for b, person in mailed} == {(booking.id, booking.mentor_id),
+                                                            (booking.id, booking.learner_id)}
+
+
+def _choose(user, **choices):
+    save_settings(user, {**NotificationSettings.DEFAULTS, **choices})
+    db.session.commit()
+
+
+def test_each_person_gets_the_reminders_they_chose(app, pair, outbox):
+    mentor, trainee, _ = pair
+    _choose(mentor, remind_day_before=False)
+    _choose(trainee, remind_hour_before=True)
+    start = utcnow().replace(microsecond=0) + timedelta(days=2)
+    booking = Booking(mentor_id=mentor.id, learner_id=trainee.id, topic="Disclosure")
+    ops.set_times(booking, start, timedelta(minutes=30), 0)
+    db.session.add(booking)
+    db.session.commit()
+
+    def run_at(moment):
+        with app.test_request_context():
+            mailed = claim_due_reminders(now=moment)
+        db.session.commit()
+        return [person.email for _, person in mailed]
+
+    assert run_at(start - timedelta(hours=25)) == []
+    assert run_at(start - timedelta(hours=23, minutes=55)) == [trainee.email]
+    assert run_at(start - timedelta(hours=2)) == []
+    assert run_at(start - timedelta(minutes=59)) == [trainee.email]
+    assert run_at(start - timedelta(minutes=30)) == []
+    assert [m["To"] for m in reminder_mails(outbox)] == [trainee.email, trainee.email]
+    assert outbox(mentor.email) == []
+
+
+def test_reminders_due_together_come_as_one_e_mail(app, pair, outbox):
+    """A session booked 40 minutes before it starts is due both of someone's reminders at once: one e-mail."""
+    mentor, trainee, _ = pair
+    _choose(trainee, remind_hour_before=True)
+    now = utcnow().replace(microsecond=0)
+    booking = Booking(mentor_id=mentor.id, learner_id=trainee.id, topic="Short notice")
+    ops.set_times(booking, now + timedelta(minutes=40), timedelta(minutes=30), 0)
+    db.session.add(booking)
+    db.session.commit()
+    with app.test_request_context():
+        claim_due_reminders(now=now)
+    db.session.commit()
+    assert len(outbox(trainee.email)) == 1 and len(outbox(mentor.email)) == 1
+    rows = db.session.scalars(db.select(SentReminder).where(SentReminder.user_id == trainee.id)).all()
+    assert sorted(row.minutes_before for row in rows) == [60, 24 * 60]
+    with app.test_request_context():
+        assert claim_due_reminders(now=now + timedelta(minutes=5)) == []

@@ -1,6 +1,8 @@
 """Mentors mark written answers from their own runs' trainees; administrators regrade after a key fix."""
 import pytest
 
+from accounts.models import NotificationSettings
+from accounts.notifications import save_settings
 from core.extensions import db
 from curriculum.models import Question
 from modules.models import Attempt, AttemptAnswer, AttemptState, Regrade
@@ -97,3 +99,12 @@ def test_regrading_moves_the_grade_and_pass_of_marked_attempts(client, login_as,
     db.session.refresh(attempt)
     assert attempt.score == 9 and attempt.grade == round(900 / 11, 2)
     assert db.session.scalar(db.select(db.func.count(Regrade.id))) == 2
+
+
+def test_a_trainee_who_turned_marking_mail_off_is_not_e_mailed(client, login_as, outbox, setting):
+    save_settings(setting["trainee"], {**NotificationSettings.DEFAULTS, "email_marking_finished": False})
+    db.session.commit()
+    login_as(setting["mentor"])
+    assert client.post(f"/answers/{setting['written'].id}/mark", data={"score": "3", "comment": ""}).status_code == 302
+    assert db.session.get(Attempt, setting["attempt"].id).state is AttemptState.MARKED
+    assert outbox(setting["trainee"].email) == []

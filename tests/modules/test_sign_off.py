@@ -5,6 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from accounts.models import NotificationSettings
+from accounts.notifications import save_settings
 from core.audit import AuditEntry
 from core.extensions import db
 from core.notices import Notice
@@ -304,3 +306,13 @@ def test_a_sign_off_moves_only_along_its_transitions():
     sign_off.move_to(SignOffState.REVOKED, now)
     sign_off.move_to(SignOffState.REQUESTED, now)
     assert set(SIGN_OFF_TRANSITIONS) == {None, *SignOffState}
+
+
+def test_a_leader_who_turned_sign_off_mail_off_still_gets_the_notice(client, login_as, cycle, outbox):
+    leader, mentor = cycle["leader"], cycle["mentor"]
+    save_settings(leader, {**NotificationSettings.DEFAULTS, "email_sign_off_steps": False})
+    db.session.commit()
+    login_as(cycle["trainee"])
+    assert post_request(client).status_code == 302
+    assert {m["To"] for m in outbox()} == {mentor.email}
+    assert db.session.scalar(db.select(db.func.count(Notice.id)).where(Notice.user_id == leader.id)) == 1

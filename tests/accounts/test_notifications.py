@@ -1,0 +1,56 @@
+"""Each person's e-mail settings: the page, the defaults, and the one check every notice e-mail goes through."""
+from accounts.models import EmailNotice, NotificationSettings
+from accounts.notifications import mail_notice, save_settings, wants_email
+from core.extensions import db
+
+EVERYTHING_OFF = {name: "" for name in NotificationSettings.DEFAULTS}
+
+
+def test_without_a_choice_everyone_gets_what_they_got_before(db, make_user):
+    person = make_user("trainee")
+    assert all(wants_email(person, notice) for notice in EmailNotice)
+    settings = NotificationSettings.of(person.id)
+    assert [reminder.name for reminder in settings.reminders] == ["DAY_BEFORE"]
+    assert db.session.get(NotificationSettings, person.id) is None  # the defaults are not written
+
+
+def test_the_form_has_a_box_for_every_setting(app):
+    from accounts.forms import NotificationSettingsForm
+
+    with app.test_request_context():
+        form = NotificationSettingsForm()
+    assert set(form.reminder_fields) | set(form.notice_fields) == set(NotificationSettings.DEFAULTS)
+    assert {notice.setting for notice in EmailNotice} == set(form.notice_fields)
+
+
+def test_a_person_chooses_on_a_page_linked_from_their_profile(client, login_as, make_user):
+    person, other = make_user("leader"), make_user("trainee")
+    login_as(person)
+    assert 'href="/profile/notifications"' in client.get("/profile").text
+    page = client.get("/profile/notifications")
+    assert page.status_code == 200
+    assert "24 hours before" in page.text and "1 hour before" in page.text
+    assert page.text.count("checked") == 5  # the defaults: every notice and the day-before reminder
+    response = client.post("/profile/notifications", data={"remind_hour_before": "y", "email_run_changes": "y"})
+    assert response.status_code == 302
+    settings = db.session.get(NotificationSettings, person.id)
+    assert (settings.remind_day_before, settings.remind_hour_before) == (False, True)
+    assert not wants_email(person, EmailNotice.SIGN_OFF_STEPS) and wants_email(person, EmailNotice.RUN_CHANGES)
+    assert wants_email(other, EmailNotice.SIGN_OFF_STEPS)  # nobody else's settings change
+    again = client.post("/profile/notifications", data={"remind_hour_before": "y", "email_run_changes": "y"})
+    assert again.status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(NotificationSettings)) == 1
+
+
+def test_the_page_needs_a_signed_in_person(client):
+    assert client.get("/profile/notifications").status_code in (302, 401)
+
+
+def test_mail_notice_queues_only_what_the_person_wants(app, make_user, outbox):
+    person = make_user("trainee")
+    save_settings(person, {**NotificationSettings.DEFAULTS, "email_marking_finished": False})
+    with app.test_request_context():
+        assert not mail_notice(person, EmailNotice.MARKING_FINISHED, "Marked", "Body")
+        assert mail_notice(person, EmailNotice.RUN_CHANGES, "Enrolled", "Body")
+    db.session.commit()
+    assert [m["Subject"] for m in outbox(person.email)] == ["Enrolled"]
