@@ -1,5 +1,5 @@
 import enum
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -148,6 +148,19 @@ class Run(db.Model):
     def is_released(self, week: int | None, now: datetime | None = None) -> bool:
         opens = self.release_at(week)
         return opens is None or (now or utcnow()) >= opens
+
+    def due_on(self, week: int | None) -> date:
+        """The last day, in the run's zone, by which a module is to be complete: a workshop's own day (or, for a
+        module given no week, the run's last day), else the last day of the module's week."""
+        zone = self.zone
+        if self.course.format.is_workshop or week is None:
+            return (self.ends_at - timedelta(microseconds=1)).astimezone(zone).date()
+        return self.starts_at.astimezone(zone).date() + timedelta(weeks=max(week, 1), days=-1)
+
+    def due_at(self, week: int | None) -> datetime:
+        """The instant a module falls due: midnight at the end of its `due_on` day, run time, so a clock change
+        in between never moves it; it is overdue from this instant on."""
+        return local_to_utc(self.due_on(week) + timedelta(days=1), time(0), self.timezone)
 
     @staticmethod
     def can_manage(user) -> bool:

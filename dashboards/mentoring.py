@@ -1,4 +1,6 @@
 """The mentoring part of the dashboard, in a fixed number of queries."""
+from datetime import datetime
+
 from sqlalchemy import or_, select, union_all
 from sqlalchemy.orm import joinedload
 
@@ -8,6 +10,8 @@ from core.extensions import db
 from mentoring.models import Booking, BookingState
 
 LIST_LIMIT = 5
+#: the to-do list's sessions: more than a learner books in a week and a bit
+TODO_SESSIONS_LIMIT = 10
 
 
 def section(user: User) -> dict | None:
@@ -31,3 +35,12 @@ def section(user: User) -> dict | None:
         "action_points": sorted((b for b in bookings if b.learner_id == user.id and b.action_points),
                                 key=lambda b: b.starts_at, reverse=True)[:LIST_LIMIT],
     }
+
+
+def learner_sessions_since(user: User, since: datetime) -> list[Booking]:
+    """The person's confirmed sessions as the learner starting from `since` on, soonest first, with their mentors."""
+    return db.session.scalars(select(Booking).where(Booking.learner_id == user.id,
+                                                    Booking.state == BookingState.CONFIRMED,
+                                                    Booking.starts_at >= since)
+                              .order_by(Booking.starts_at).limit(TODO_SESSIONS_LIMIT)
+                              .options(joinedload(Booking.mentor))).all()

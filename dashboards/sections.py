@@ -1,4 +1,6 @@
 """What each role's dashboard shows, gathered with a fixed number of queries."""
+from datetime import timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -9,11 +11,13 @@ from core.extensions import db
 from courses import structure
 from courses.enrolment import seats_taken
 from courses.models import Enrolment, EnrolmentState, Run, run_mentors
+from dashboards.mentoring import learner_sessions_since
 from dashboards.mentoring import section as mentoring_section
 from modules.attempts import standings_by_module
 from modules.completion import can_request_sign_off, gather, is_run_complete, module_state
 from modules.models import LessonRead
 from modules.progress import combined, lesson_progress, next_unread
+from modules.todo import todo_list
 from plans.access import can_assess
 from plans.assessments import activity_between, all_questions, assessments_of, confidence_change
 
@@ -21,10 +25,11 @@ LIST_LIMIT = 10
 
 
 def learner_section(user: User) -> dict:
-    """The person's runs with each module's progress and state, their quiz standings and certificates.
+    """The person's runs with each module's progress and state, their to-do list, quiz standings and certificates.
 
     The modules and lessons come from the cached structure (titles only: no lesson bodies), so this costs
-    enrolments, lessons read, two for the standings, one for the sign-offs and one for certificates.
+    enrolments, lessons read, two for the standings, one for the sign-offs, one for the to-do list's mentoring
+    sessions and one for certificates.
     """
     enrolments = db.session.scalars(
         select(Enrolment).join(Enrolment.run).where(Enrolment.user_id == user.id,
@@ -58,7 +63,11 @@ def learner_section(user: User) -> dict:
                      "progress": combined(m["progress"] for m in modules),
                      "is_complete": is_run_complete([facts[user.id, cm.module_id]
                                                      for cm in course_modules[run.course_id]])})
-    return {"runs": runs, "quizzes": quizzes, "certificates": certificates_of(user.id)}
+    held = [enrolment.run for enrolment in enrolments if enrolment.state is EnrolmentState.ENROLLED]
+    todo = todo_list(held, {module_id: facts[user.id, module_id] for module_id in all_modules}, quizzes,
+                     learner_sessions_since(user, now - timedelta(days=7)), now)
+    return {"runs": runs, "quizzes": quizzes, "certificates": certificates_of(user.id), "todo": todo,
+            "todo_overdue": sum(item.is_overdue(now) for item in todo), "now": now}
 
 
 def leader_section(user: User) -> dict:

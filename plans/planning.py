@@ -4,7 +4,7 @@ The rules themselves are plain functions in `plans.proposal`; this module
 reads what they need from the database (topics, runs, completed modules)
 and writes what they propose.
 """
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,7 +13,7 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from courses.enrolment import seats_taken
-from courses.models import Course, CourseFormat, CourseModule, Enrolment, EnrolmentState, Run
+from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run
 from curriculum.models import Module
 from modules.completion import gather, is_complete
 from plans import proposal as rules
@@ -47,14 +47,6 @@ def topics_and_stresses(questions: dict[str, AssessmentQuestion],
     return topics, stresses
 
 
-def _due_on(run: Run, link: CourseModule) -> date:
-    """The day a module falls due in a run: a workshop's own day, or the last day of the module's week."""
-    zone = run.zone
-    if run.course.format is not CourseFormat.MULTI_WEEK or link.week is None:
-        return (run.ends_at - timedelta(seconds=1)).astimezone(zone).date()
-    return run.starts_at.astimezone(zone).date() + timedelta(weeks=link.week, days=-1)
-
-
 def run_options(person_id: int, module_slugs: set[str]) -> list[rules.RunOption]:
     """The runs that have not ended and teach any of the modules, as the rules see them (three queries)."""
     if not module_slugs:
@@ -70,7 +62,7 @@ def run_options(person_id: int, module_slugs: set[str]) -> list[rules.RunOption]
     taken = seats_taken(run.id for run in runs)
     return [rules.RunOption(
         run_id=run.id, name=run.name, ends_on=run.ends_at.astimezone(run.zone).date(),
-        due_on={link.module.slug: _due_on(run, link) for link in run.course.course_modules},
+        due_on={link.module.slug: run.due_on(link.week) for link in run.course.course_modules},
         holds_seat=run.id in held,
         is_open=run.is_enrolment_open(now) and taken.get(run.id, 0) < run.capacity) for run in runs]
 

@@ -1,0 +1,68 @@
+"""The trainee's to-do list on the dashboard."""
+from datetime import timedelta
+
+from core.extensions import db
+from core.timezones import format_datetime
+from mentoring.bookings import set_times
+from mentoring.models import Booking, BookingState
+
+
+def test_the_dashboard_lists_what_is_due_with_the_overdue_first(client, login_as, make_user, make_run, enrol):
+    trainee = login_as(make_user("trainee"))
+    run = make_run(course_slug="two-week-programme", starts_in=-timedelta(days=10))
+    enrol(run, trainee)
+    page = client.get("/dashboard").text
+    assert '<h2 id="todo-heading" class="h3">To do</h2>' in page
+    assert "2 things to do, <strong>1 overdue</strong>" in page
+    overdue, coming = page.index("Finish: Appeals basics"), page.index("Finish: Evidence basics")
+    assert overdue < coming
+    assert 'href="/modules/appeals-basics">Finish: Appeals basics</a>' in page
+    # Week 1 ended on the run's 7th day, week 2 ends on its 14th: today is its 11th.
+    assert page.count("Overdue by ") == 1 and "Overdue by 4 days" in page and "Due in 3 days" in page
+    assert "Due by <time" in page
+
+
+def test_due_times_are_shown_in_the_viewers_zone(client, login_as, make_user, make_run, enrol, app):
+    trainee = make_user("trainee", timezone="Pacific/Auckland")
+    login_as(trainee)
+    run = make_run(course_slug="two-week-programme", starts_in=-timedelta(days=3))
+    enrol(run, trainee)
+    page = client.get("/dashboard").text
+    with app.test_request_context():
+        from flask_login import login_user
+        login_user(trainee)
+        shown = format_datetime(run.due_at(1) - timedelta(minutes=1))
+    assert "NZ" in shown and shown in page  # 12:59 NZDT or 10:59 NZST the next day, not 23:59 London
+    assert "23:59" not in shown
+
+
+def test_a_waitlisted_run_puts_nothing_on_the_list(client, login_as, make_user, make_run, enrol):
+    from courses.models import EnrolmentState
+
+    trainee = login_as(make_user("trainee"))
+    enrol(make_run(course_slug="two-week-programme", starts_in=-timedelta(days=10)), trainee,
+          EnrolmentState.WAITLISTED)
+    page = client.get("/dashboard").text
+    assert "Nothing is due: you are up to date." in page and "Overdue" not in page
+
+
+def test_without_a_course_the_empty_list_says_where_to_start(client, login_as, make_user):
+    login_as(make_user("trainee"))
+    page = client.get("/dashboard").text
+    assert "Nothing to do yet. Enrol on a course from the" in page
+
+
+def test_sessions_booked_are_on_the_list_and_nobody_elses(client, login_as, make_user, make_run, enrol):
+    trainee, other, mentor = make_user("trainee"), make_user("trainee"), make_user("mentor", name="Morgan Mentor")
+    soon = make_run().starts_at + timedelta(days=3)
+    for learner, topic in ((trainee, "Reading the papers"), (other, "Someone else's session")):
+        booking = Booking(mentor_id=mentor.id, learner_id=learner.id, state=BookingState.CONFIRMED, topic=topic)
+        set_times(booking, soon, timedelta(hours=1), 0)
+        db.session.add(booking)
+        soon += timedelta(hours=2)
+    db.session.commit()
+    login_as(trainee)
+    page = client.get("/dashboard").text
+    todo = page[page.index('id="todo-heading"'):page.index('id="learner-heading"')]
+    assert "Mentoring session: Reading the papers with Morgan Mentor" in todo
+    assert "Someone else" not in todo and "Starts <time" in todo
