@@ -23,7 +23,8 @@ class Seating:
     #: the holder's column naming what the place is in, e.g. `Enrolment.run_id`
     parent: InstrumentedAttribute
     seated: enum.Enum
-    waiting: enum.Enum
+    #: None where a full parent refuses newcomers instead of keeping a waitlist
+    waiting: enum.Enum | None = None
 
     def taken(self, parent_ids) -> dict[int, int]:
         """Places held, per parent, in one query (parents with none are absent)."""
@@ -32,9 +33,13 @@ class Seating:
                                                     self.holder.state == self.seated)
             .group_by(self.parent)).all())
 
+    def is_full(self, parent_id: int, capacity: int) -> bool:
+        """No place is free (the parent row must be locked for the answer to hold until commit)."""
+        return self.taken([parent_id]).get(parent_id, 0) >= capacity
+
     def state_for_newcomer(self, parent_id: int, capacity: int) -> enum.Enum:
         """A place while one is free, else the waitlist (the parent row must be locked)."""
-        return self.seated if self.taken([parent_id]).get(parent_id, 0) < capacity else self.waiting
+        return self.waiting if self.is_full(parent_id, capacity) else self.seated
 
     def next_in_line(self, parent_id: int, capacity: int) -> list:
         """The waiting holders that now fit in the free places, first come first served (parent row locked)."""

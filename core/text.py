@@ -6,9 +6,9 @@ def quantity(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
-def seats_left(capacity: int, taken: int) -> str:
-    """What a run's seat count says to someone about to enrol."""
+def seats_left(capacity: int, taken: int, noun: str = "seat", full: str = "Full — waitlist open") -> str:
+    """What a count of places says to someone about to take one: "3 of 20 seats left", or `full`."""
     left = capacity - taken
     if left <= 0:
-        return "Full — waitlist open"
-    return f"{left} of {quantity(capacity, 'seat')} left"
+        return full
+    return f"{left} of {quantity(capacity, noun)} left"

@@ -17,6 +17,8 @@ bp.add_url_rule("/event-registrations/<int:registration_id>/cancel", view_func=v
                 methods=["POST"])
 bp.add_url_rule("/events/<int:event_id>/registrations", view_func=views.list_registrations)
 bp.add_url_rule("/event-registrations/<int:registration_id>/ticket", view_func=views.show_ticket)
+bp.add_url_rule("/event-registrations/<int:registration_id>/sessions", view_func=views.choose_sessions,
+                methods=["GET", "POST"])
 bp.add_url_rule("/event-registrations/<int:registration_id>/certificate.pdf",
                 view_func=views.download_attendance_certificate)
 bp.add_url_rule("/events/<int:event_id>/check-in", view_func=views.check_in_page)

@@ -2,16 +2,16 @@
 from datetime import datetime, time
 
 from sqlalchemy import or_, select
-from wtforms import SelectField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from accounts.models import User
 from core.extensions import db
-from core.forms import DateField, Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField
+from core.forms import DateField, Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField, database_int
 from core.timezones import local_to_utc
 from curriculum.models import Module
-from events.models import Event, EventKind, SessionKind, Speaker
+from events.models import Event, EventKind, EventSession, SessionKind, Speaker
 from events.programme import event_bounds, session_problem
 
 #: Markdown texts: a summary, an abstract or a biography fits in this many characters
@@ -130,14 +130,22 @@ class SessionForm(Form):
     room = StringField("Room or stream", description="Sessions at the same time in different rooms run in parallel.",
                        validators=[Optional(), Length(max=120)])
     summary = TextAreaField("Abstract", description="Markdown.", validators=[Optional(), Length(max=LONG_TEXT)])
+    choice_capacity = IntegerField(
+        "Places, when people choose this session",
+        description="For sessions in parallel streams, e.g. workshops: each registered person chooses at most one "
+                    "of the sessions at the same time, and this many may choose this one. Leave it empty when "
+                    "everyone attends.",
+        validators=[Optional(), NumberRange(min=1, max=10000, message="Places must be from 1 to 10000.")])
     speaker_ids = MultiCheckboxField("Speakers")
     module_ids = MultiCheckboxField("Related curriculum modules",
                                     description="A trainee studying one of these modules finds this session there.")
     submit = SubmitField("Save session")
 
-    def __init__(self, *args, event: Event, **kwargs):
+    def __init__(self, *args, event: Event, chosen: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        #: how many people have chosen the session being edited
+        self.chosen = chosen
         self.day.choices = [(day.isoformat(), f"{day:%A %-d %B %Y}") for day in event.days]
         self.speaker_ids.choices = [(s.id, s.name) for s in db.session.scalars(select(Speaker).order_by(Speaker.name))]
         self.module_ids.choices = [(m.id, m.title) for m in db.session.scalars(
@@ -154,18 +162,52 @@ class SessionForm(Form):
             if problem:
                 raise ValidationError(problem)
 
+    def validate_choice_capacity(self, field):
+        if field.data is not None and field.data < self.chosen:
+            raise ValidationError(f"{self.chosen} people have chosen this session: give it at least that many places.")
+
     def session_values(self) -> dict:
         starts_at, ends_at = self.times()
         return {"title": self.title.data.strip(), "kind": SessionKind(self.kind.data), "starts_at": starts_at,
-                "ends_at": ends_at, "room": self.room.data.strip(), "summary": self.summary.data.strip()}
+                "ends_at": ends_at, "room": self.room.data.strip(), "summary": self.summary.data.strip(),
+                "choice_capacity": self.choice_capacity.data}
 
     @classmethod
-    def for_session(cls, session) -> "SessionForm":
+    def for_session(cls, session, chosen: int = 0) -> "SessionForm":
         zone = session.event.zone
         starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
-        return cls(event=session.event, title=session.title, kind=session.kind.value, day=starts.date().isoformat(),
-                   starts=starts.time(), ends=ends.time(), room=session.room, summary=session.summary,
+        return cls(event=session.event, chosen=chosen, title=session.title, kind=session.kind.value,
+                   day=starts.date().isoformat(), starts=starts.time(), ends=ends.time(), room=session.room,
+                   summary=session.summary, choice_capacity=session.choice_capacity,
                    speaker_ids=[s.id for s in session.speakers], module_ids=[m.id for m in session.modules])
+
+
+class ChooseSessionsForm(Form):
+    """One group of radio buttons per set of sessions at the same time, named `group_<its first session's id>`."""
+
+    submit = SubmitField("Save my choice")
+
+    #: (field, sessions) for each group, in time order
+    groups: list = []
+
+    @property
+    def chosen_ids(self) -> set[int]:
+        return {field.data for field, _ in self.groups} - {0}
+
+
+def choose_sessions_form(event: Event, groups: list[list[EventSession]], chosen_ids: set[int],
+                         formdata=None) -> ChooseSessionsForm:
+    """The form for the event's choice groups, with the person's present choice selected."""
+    fields = {}
+    for group in groups:
+        label = f"{event.local(group[0].starts_at, '%A %-d %B, %H:%M')} to " \
+                f"{event.local(max(s.ends_at for s in group), '%H:%M')}"
+        fields[f"group_{group[0].id}"] = RadioField(
+            label, choices=[(0, "None of these")] + [(s.id, s.title) for s in group], coerce=database_int,
+            default=next((s.id for s in group if s.id in chosen_ids), 0))
+    form = type("EventChooseSessionsForm", (ChooseSessionsForm,), fields)(formdata)
+    form.groups = [(form[f"group_{group[0].id}"], group) for group in groups]
+    return form
 
 
 class SpeakerForm(Form):

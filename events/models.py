@@ -150,6 +150,9 @@ class EventSession(db.Model):
     #: the room or stream; sessions at the same time in different rooms run in parallel
     room: Mapped[str] = mapped_column(String(120), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
+    #: places in a session that registered people choose (e.g. workshops in parallel streams), None when
+    #: everyone registered attends it (a plenary)
+    choice_capacity: Mapped[int | None] = mapped_column()
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     speakers: Mapped[list["Speaker"]] = relationship(secondary=session_speakers, order_by="Speaker.name",
@@ -159,6 +162,10 @@ class EventSession(db.Model):
     @property
     def counts_as_training(self) -> bool:
         return self.kind is not SessionKind.BREAK
+
+    @property
+    def needs_choice(self) -> bool:
+        return self.choice_capacity is not None
 
 
 class Speaker(db.Model):
@@ -226,6 +233,30 @@ class EventRegistration(db.Model):
     def can_cancel(self, user) -> bool:
         """Those who may see it cancel it, until the event begins."""
         return self.is_active and utcnow() < self.event.starts_at and self.can_view(user)
+
+    def can_choose_sessions(self, user) -> bool:
+        """Those who may see it choose the person's sessions while they hold a place, until the event begins."""
+        return self.state is RegistrationState.REGISTERED and utcnow() < self.event.starts_at and self.can_view(user)
+
+
+class SessionChoiceState(enum.Enum):
+    CHOSEN = "Chosen"
+    DROPPED = "Dropped"
+
+
+class SessionChoice(db.Model):
+    """A registered person's place in a session they chose; dropped ones stay, so choosing again reuses the row."""
+
+    __tablename__ = "event_session_choices"
+    __table_args__ = (UniqueConstraint("registration_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("event_registrations.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True)
+    state: Mapped[SessionChoiceState] = mapped_column(Enum(SessionChoiceState, native_enum=False, length=16))
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[EventSession] = relationship()
 
 
 class EventCheckIn(db.Model):

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from core.db import utcnow
 from core.extensions import db
 from core.timezones import iso
-from events.models import EventCheckIn, EventRegistration
+from events.models import EventCheckIn, EventRegistration, EventSession, SessionChoice, SessionChoiceState
 from events.registration import cancel
 
 
@@ -20,9 +20,16 @@ def personal_data(user) -> dict:
             select(EventCheckIn.registration_id, EventCheckIn.day)
             .where(EventCheckIn.registration_id.in_([r.id for r in registrations])).order_by(EventCheckIn.day)):
         days.setdefault(registration_id, []).append(day.isoformat())
+    chosen: dict[int, list[str]] = {}
+    for registration_id, title in db.session.execute(
+            select(SessionChoice.registration_id, EventSession.title).join(EventSession)
+            .where(SessionChoice.registration_id.in_([r.id for r in registrations]),
+                   SessionChoice.state == SessionChoiceState.CHOSEN).order_by(EventSession.starts_at)):
+        chosen.setdefault(registration_id, []).append(title)
     return {"event_registrations": [{"event": r.event.title, "state": r.state.value, "since": iso(r.state_changed_at),
                                      "registered_at": iso(r.created_at), "check_in_code": r.code,
-                                     "days_checked_in": days.get(r.id, [])} for r in registrations]}
+                                     "days_checked_in": days.get(r.id, []), "sessions_chosen": chosen.get(r.id, [])}
+                                    for r in registrations]}
 
 
 def erase(user, by) -> None:

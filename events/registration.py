@@ -17,6 +17,7 @@ from core.mail import queue_mail
 from core.seats import Seating
 from core.urls import absolute_url
 from events import calendar
+from events.choices import drop_choices
 from events.models import Event, EventRegistration, RegistrationState
 
 SEATS = Seating(EventRegistration, EventRegistration.event_id, seated=RegistrationState.REGISTERED,
@@ -27,16 +28,18 @@ def places_taken(event_ids) -> dict[int, int]:
     return SEATS.taken(event_ids)
 
 
-def _mail(registration: EventRegistration, template: str, subject: str) -> None:
+def _mail(registration: EventRegistration, template: str, subject: str, attachments=()) -> None:
     """E-mail the person, with the event as a calendar invitation (or its cancellation) where it changes theirs."""
-    attachments = []
+    attachments = list(attachments)
     if template in ("registered", "promoted", "changed", "cancelled"):
         method = "CANCEL" if registration.state is RegistrationState.CANCELLED else "REQUEST"
-        attachments = [("event.ics", f"text/calendar; method={method}", calendar.invitation(registration))]
+        attachments.insert(0, ("event.ics", f"text/calendar; method={method}", calendar.invitation(registration)))
     event = registration.event
+    choose_link = absolute_url("events.choose_sessions", registration_id=registration.id) \
+        if registration.state is RegistrationState.REGISTERED and any(s.needs_choice for s in event.sessions) else None
     queue_mail(registration.user.email, f"{subject}: {event.title}", render_template(
         f"events/email/{template}.txt", registration=registration, event=event,
-        link=absolute_url("events.show_event", event_id=event.id)), attachments)
+        link=absolute_url("events.show_event", event_id=event.id), choose_link=choose_link), attachments)
 
 
 def register(event_id: int, user: User, by: User) -> EventRegistration:
@@ -67,7 +70,10 @@ def register(event_id: int, user: User, by: User) -> EventRegistration:
 
 
 def cancel(registration: EventRegistration, by: User) -> EventRegistration | None:
-    """Cancel; a freed place goes to the first person waiting. Returns whoever was promoted."""
+    """Cancel; a freed place goes to the first person waiting, and the person's chosen sessions are freed too.
+
+    Returns whoever was promoted.
+    """
     lock_for_update(Event, registration.event_id)
     db.session.refresh(registration)
     if not registration.is_active:
@@ -77,7 +83,10 @@ def cancel(registration: EventRegistration, by: User) -> EventRegistration | Non
     db.session.flush()
     audit.record("event.cancel", actor=by, subject=registration.user_id,
                  detail={"event_id": registration.event_id, "registration_id": registration.id})
-    _mail(registration, "cancelled", "Registration cancelled")
+    programme = drop_choices(registration)
+    _mail(registration, "cancelled", "Registration cancelled",
+          [("programme.ics", "text/calendar; method=PUBLISH", calendar.programme(registration, [], programme))]
+          if programme else [])
     promoted = fill_from_waitlist(registration.event) if freed_place else []
     return promoted[0] if promoted else None
 

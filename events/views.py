@@ -21,7 +21,7 @@ from core.permissions import require
 from core.spreadsheets import inert
 from core.urls import absolute_url
 from core.web import private_attachment, safe_redirect_target
-from events import checkin
+from events import checkin, choices
 from events import operations as ops
 from events import registration as registrations
 from events.attendance import attendance_pdf
@@ -33,6 +33,7 @@ from events.forms import (
     RegisterMembersForm,
     SessionForm,
     SpeakerForm,
+    choose_sessions_form,
 )
 from events.models import AttendanceCertificate, Event, EventRegistration, EventSession, RegistrationState, Speaker
 from events.programme import by_day
@@ -80,8 +81,10 @@ def show_event(event_id: int):
     if mine is not None and event.is_past():
         certificate = db.session.scalar(select(AttendanceCertificate).where(
             AttendanceCertificate.registration_id == mine.id))
+    chosen_sessions = [s.id for s in event.sessions if s.needs_choice]
     return render_template("events/show_event.html", event=event, days=by_day(event.sessions, event.zone),
                            mine=mine, certificate=certificate, taken=registrations.places_taken([event.id]).get(event.id, 0),
+                           session_taken=choices.places_taken(chosen_sessions) if chosen_sessions else {},
                            publish_form=PublishForm(publish="no" if event.is_published else "yes"),
                            action_form=ActionForm())
 
@@ -178,13 +181,46 @@ def _qr_code(text: str, label: str) -> Markup:
     return Markup(svg)  # segno writes the markup itself; `label` is escaped by it
 
 
+def _programme_of(event: Event) -> list[EventSession]:
+    return db.session.scalars(select(EventSession).where(EventSession.event_id == event.id)
+                              .options(selectinload(EventSession.speakers))).all()
+
+
 @login_required
 def show_ticket(registration_id: int):
     registration = _registration_or_404(registration_id)
     require(registration.can_view(current_user))
+    event = registration.event
     door_url = absolute_url("events.check_in_code", event_id=registration.event_id, code=registration.code)
-    return render_template("events/show_ticket.html", registration=registration, event=registration.event,
-                           qr_code=_qr_code(door_url, f"Check-in code {registration.code}"))
+    sessions = _programme_of(event)
+    chosen = choices.chosen_by([registration.id]).get(registration.id, set())
+    return render_template("events/show_ticket.html", registration=registration, event=event,
+                           qr_code=_qr_code(door_url, f"Check-in code {registration.code}"),
+                           programme=by_day(choices.own_programme(sessions, chosen), event.zone),
+                           has_choices=any(s.needs_choice for s in sessions))
+
+
+@login_required
+def choose_sessions(registration_id: int):
+    registration = _registration_or_404(registration_id)
+    require(registration.can_choose_sessions(current_user))
+    event = registration.event
+    sessions = _programme_of(event)
+    groups = choices.choice_groups(sessions)
+    chosen = choices.chosen_by([registration.id]).get(registration.id, set())
+    form = choose_sessions_form(event, groups, chosen, request.form if request.method == "POST" else None)
+    if form.validate_on_submit():
+        back_on_refusal(url_for("events.choose_sessions", registration_id=registration.id))
+        if choices.choose(registration, form.chosen_ids, current_user):
+            db.session.commit()
+            flash("Sessions saved. The programme is on its way by e-mail, with a calendar file.", "success")
+        else:
+            flash("Nothing changed: these are the sessions already chosen.", "info")
+        return redirect(url_for("events.show_ticket", registration_id=registration.id))
+    return render_template("events/choose_sessions.html", registration=registration, event=event, form=form,
+                           taken=choices.places_taken(s.id for group in groups for s in group) if groups else {},
+                           programme=by_day(choices.own_programme(sessions, chosen), event.zone)), \
+        400 if form.errors else 200
 
 
 # -- check-in -------------------------------------------------------------------
@@ -255,12 +291,16 @@ def export_attendance(event_id: int):
     require(event.can_edit(current_user))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Name", "E-mail", "Project", "Days checked in", "Hours"])
-    for registration, days, hours in checkin.attendance_list(event):
+    writer.writerow(["Name", "E-mail", "Project", "Days checked in", "Hours", "Sessions chosen"])
+    attendance = checkin.attendance_list(event)
+    titles = {s.id: s.title for s in event.sessions}
+    chosen = choices.chosen_by(registration.id for registration, _, _ in attendance)
+    for registration, days, hours in attendance:
         user = registration.user
         writer.writerow([inert(user.display_name), user.email,
                          inert(user.organisation.name if user.organisation else ""),
-                         " ".join(day.isoformat() for day in days), f"{hours:g}"])
+                         " ".join(day.isoformat() for day in days), f"{hours:g}",
+                         inert("; ".join(sorted(titles[i] for i in chosen.get(registration.id, ()))))])
     return private_attachment(out.getvalue(), "text/csv", f"attendance-event-{event.id}.csv")
 
 
@@ -342,10 +382,11 @@ def publish_event(event_id: int):
 
 def _edit_session(event: Event, session: EventSession | None):
     require(event.can_edit(current_user))
+    chosen = choices.places_taken([session.id]).get(session.id, 0) if session is not None else 0
     if request.method == "GET" and session is not None:
-        form = SessionForm.for_session(session)
+        form = SessionForm.for_session(session, chosen)
     else:
-        form = SessionForm(event=event)
+        form = SessionForm(event=event, chosen=chosen)
     if form.validate_on_submit():
         ops.save_session(event, session, form.session_values(), form.speaker_ids.data or [],
                          form.module_ids.data or [], current_user)

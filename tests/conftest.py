@@ -2,7 +2,12 @@
 import email
 import itertools
 import os
+import re
+import socket
+import subprocess
+import sys
 import threading
+import time as clock
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -421,3 +426,59 @@ def http_session_for(live_server):
         return session
 
     return signed_in
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn(app, committed_db, tmp_path):
+    """The app at a four-worker gunicorn server on PostgreSQL (skipped on SQLite): races between processes."""
+    if committed_db.engine.dialect.name != "postgresql":
+        pytest.skip("the multi-worker race runs on PostgreSQL (set TEST_DATABASE_URL); SQLite serialises writers")
+    port = _free_port()
+    env = os.environ | {
+        "DATABASE_URL": os.environ["TEST_DATABASE_URL"], "SECRET_KEY": "concurrency-test-key",
+        "APP_ENV": "development", "RATELIMIT_ENABLED": "0", "MAIL_OUTBOX": str(tmp_path / "outbox"),
+        "MAIL_SERVER": "",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
+         "app:create_app()"], cwd=Path(__file__).parent.parent, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = clock.monotonic() + 60
+        while clock.monotonic() < deadline:
+            try:
+                if requests.get(f"{base}/sign-in", timeout=10).status_code == 200:
+                    break
+            except requests.RequestException:
+                clock.sleep(0.2)
+        else:
+            pytest.fail("gunicorn did not start within 60 seconds")
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def form_token(html: str, name: str) -> str:
+    """The value of a hidden form field in a page (a CSRF token, a request key)."""
+    return re.search(rf'name="{name}"[^>]*value="([^"]+)"', html).group(1)
+
+
+def signed_in_at(base: str, user) -> requests.Session:
+    """A `requests` session signed in at `base` through the real sign-in form, CSRF token and all."""
+    session = requests.Session()
+    page = session.get(f"{base}/sign-in", timeout=60)
+    response = session.post(f"{base}/sign-in", timeout=60, allow_redirects=False, data={
+        "email": user.email, "password": TEST_PASSWORD, "csrf_token": form_token(page.text, "csrf_token")})
+    assert response.status_code == 302, response.text[:300]
+    return session

@@ -188,6 +188,11 @@ RULES = {
     ("events.list_registrations", "GET"): ("/events/{event}/registrations", {"mentor", "admin"}),
     ("events.show_ticket", "GET"): ("/event-registrations/{event_registration}/ticket",
                                     {"trainee", "leader", "mentor", "admin"}),
+    # Choosing sessions: whoever may see the registration (the person, their leader, the organiser, administrators).
+    ("events.choose_sessions", "GET"): ("/event-registrations/{event_registration}/sessions",
+                                        {"trainee", "leader", "mentor", "admin"}),
+    ("events.choose_sessions", "POST"): ("/event-registrations/{event_registration}/sessions",
+                                         {"trainee", "leader", "mentor", "admin"}),
     ("events.download_attendance_certificate", "GET"): ("/event-registrations/{past_registration}/certificate.pdf",
                                                         {"trainee", "leader", "mentor", "admin"}),
     ("events.check_in_page", "GET"): ("/events/{event}/check-in?q=Person", {"mentor", "admin"}),

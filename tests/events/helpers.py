@@ -34,12 +34,12 @@ def new_event(title="Causes of wrongful conviction", days=1, starts_in=timedelta
 
 
 def new_session(event: Event, title="Eyewitness identification", day=0, start=time(10), minutes=60, room="",
-                kind=SessionKind.TALK, speakers=(), modules=()) -> EventSession:
+                kind=SessionKind.TALK, speakers=(), modules=(), choice_capacity=None) -> EventSession:
     local_day = event.days[day]
     starts_at = local_to_utc(local_day, start, event.timezone)
     session = EventSession(event_id=event.id, title=title, kind=kind, starts_at=starts_at,
                            ends_at=starts_at + timedelta(minutes=minutes), room=room,
-                           speakers=list(speakers), modules=list(modules))
+                           speakers=list(speakers), modules=list(modules), choice_capacity=choice_capacity)
     db.session.add(session)
     db.session.commit()
     return session
@@ -60,11 +60,13 @@ def new_registration(event: Event, user, state=RegistrationState.REGISTERED) -> 
 
 
 def add_event_world(people) -> dict:
-    """For the access matrix: a published upcoming event organised by the mentor, with one talk by one speaker,
-    and the trainee registered."""
+    """For the access matrix: a published upcoming event organised by the mentor, with one talk by one speaker
+    and a workshop to choose, and the trainee registered."""
     speaker = new_speaker()
     event = new_event(organiser=people["mentor"])
     session = new_session(event, speakers=[speaker])
+    new_session(event, "Interviewing witnesses", start=time(14), room="Room 2", kind=SessionKind.WORKSHOP,
+                choice_capacity=12)
     registration = new_registration(event, people["trainee"])
     past = new_event("Last year's conference", starts_in=timedelta(days=-100), organiser=people["mentor"])
     new_session(past, speakers=[speaker])

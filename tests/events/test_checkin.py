@@ -123,9 +123,9 @@ def test_the_attendance_list_exports_days_and_hours_safely(client, db, login_as,
     login_as(organiser)
     response = client.get(f"/events/{event.id}/attendance.csv")
     rows = list(csv.reader(io.StringIO(response.text)))
-    assert rows[0] == ["Name", "E-mail", "Project", "Days checked in", "Hours"]
+    assert rows[0] == ["Name", "E-mail", "Project", "Days checked in", "Hours", "Sessions chosen"]
     assert rows[1][0] == "'=HYPERLINK(\"x\")" and rows[1][3] == event.days[0].isoformat() and rows[1][4] == "0.75"
-    assert rows[2][0] == "Absent Person" and rows[2][3:] == ["", "0"]
+    assert rows[2][0] == "Absent Person" and rows[2][3:] == ["", "0", ""]
 
 
 def test_two_organisers_checking_in_the_same_person_at_once_make_one_check_in(db, live_server, http_session_for,

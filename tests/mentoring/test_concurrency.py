@@ -4,83 +4,22 @@ The requests go through real HTTP, real sign-in and real CSRF to separate
 worker processes, so nothing in one process can serialise them: only the
 database's exclusion constraint stands between them and a double booking.
 """
-import os
-import re
-import socket
-import subprocess
-import sys
 import threading
-import time as clock
 from concurrent.futures import ThreadPoolExecutor
 from datetime import time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import requests
 
 from core.db import utcnow
 from core.extensions import db
 from core.timezones import local_to_utc
 from mentoring.models import Booking
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import form_token, signed_in_at
 from tests.mentoring.helpers import confirmed
 
-ROOT = Path(__file__).parent.parent.parent
 REQUESTS = 50
 TIMEOUT = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def gunicorn(app, committed_db, tmp_path):
-    if committed_db.engine.dialect.name != "postgresql":
-        pytest.skip("the multi-worker race runs on PostgreSQL (set TEST_DATABASE_URL); SQLite serialises writers")
-    port = _free_port()
-    env = os.environ | {
-        "DATABASE_URL": os.environ["TEST_DATABASE_URL"], "SECRET_KEY": "concurrency-test-key",
-        "APP_ENV": "development", "RATELIMIT_ENABLED": "0", "MAIL_OUTBOX": str(tmp_path / "outbox"),
-        "MAIL_SERVER": "",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
-         "app:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = clock.monotonic() + 60
-        while clock.monotonic() < deadline:
-            try:
-                if requests.get(f"{base}/sign-in", timeout=10).status_code == 200:
-                    break
-            except requests.RequestException:
-                clock.sleep(0.2)
-        else:
-            pytest.fail("gunicorn did not start within 60 seconds")
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
-def _token(html: str, name: str) -> str:
-    return re.search(rf'name="{name}"[^>]*value="([^"]+)"', html).group(1)
-
-
-def _signed_in(base: str, user) -> requests.Session:
-    session = requests.Session()
-    page = session.get(f"{base}/sign-in", timeout=TIMEOUT)
-    response = session.post(f"{base}/sign-in", timeout=TIMEOUT, allow_redirects=False, data={
-        "email": user.email, "password": TEST_PASSWORD, "csrf_token": _token(page.text, "csrf_token")})
-    assert response.status_code == 302, response.text[:300]
-    return session
 
 
 def _race(base, sessions, mentor, attempts):
@@ -92,7 +31,7 @@ def _race(base, sessions, mentor, attempts):
         page = session.get(url, params=params, timeout=TIMEOUT)
         assert page.status_code == 200, page.text[:300]
         forms.append((session, url, params, {
-            "csrf_token": _token(page.text, "csrf_token"), "request_key": _token(page.text, "request_key"),
+            "csrf_token": form_token(page.text, "csrf_token"), "request_key": form_token(page.text, "request_key"),
             "topic": "Race", "module_id": "0", "count": "1", "every_weeks": "1"}))
     barrier = threading.Barrier(len(forms))
 
@@ -109,7 +48,7 @@ def test_fifty_concurrent_bookings_of_one_time_make_exactly_one(gunicorn, make_u
     mentor = make_user("mentor")
     profile = make_profile(mentor, session_lengths=[30, 60, 90])
     learners = [make_user("leader") for _ in range(REQUESTS)]
-    sessions = [_signed_in(gunicorn, learner) for learner in learners]
+    sessions = [signed_in_at(gunicorn, learner) for learner in learners]
     today = utcnow().astimezone(ZoneInfo(profile.timezone)).date()
 
     same = local_to_utc(today + timedelta(days=3), time(10), profile.timezone)
@@ -169,13 +108,13 @@ def test_ten_concurrent_submits_of_one_form_make_one_booking(gunicorn, make_user
     mentor = make_user("mentor")
     profile = make_profile(mentor)
     learner = make_user("leader")
-    session = _signed_in(gunicorn, learner)
+    session = signed_in_at(gunicorn, learner)
     start = local_to_utc(utcnow().astimezone(ZoneInfo(profile.timezone)).date() + timedelta(days=3), time(10),
                          profile.timezone)
     url = f"{gunicorn}/mentoring/mentors/{mentor.id}/book"
     params = {"length": 60, "start": start.isoformat()}
     page = session.get(url, params=params, timeout=TIMEOUT)
-    data = {"csrf_token": _token(page.text, "csrf_token"), "request_key": _token(page.text, "request_key"),
+    data = {"csrf_token": form_token(page.text, "csrf_token"), "request_key": form_token(page.text, "request_key"),
             "topic": "Double click", "module_id": "0", "count": "1", "every_weeks": "1"}
     barrier = threading.Barrier(10)
 
@@ -205,11 +144,11 @@ def test_ten_concurrent_moves_into_one_free_time_make_exactly_one(gunicorn, make
     target = local_to_utc(today + timedelta(days=3), time(14), profile.timezone)
     forms = []
     for learner, booking in zip(learners, bookings):
-        session = _signed_in(gunicorn, learner)
+        session = signed_in_at(gunicorn, learner)
         url = f"{gunicorn}/mentoring/sessions/{booking.id}/reschedule"
         page = session.get(url, timeout=TIMEOUT)
         assert page.status_code == 200, page.text[:300]
-        forms.append((session, url, {"csrf_token": _token(page.text, "csrf_token"), "start": target.isoformat()}))
+        forms.append((session, url, {"csrf_token": form_token(page.text, "csrf_token"), "start": target.isoformat()}))
     barrier = threading.Barrier(len(forms))
 
     def submit(form):
