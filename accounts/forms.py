@@ -289,7 +289,16 @@ class NotificationSettingsForm(Form):
     email_sign_off_steps = BooleanField(EmailNotice.SIGN_OFF_STEPS.value)
     email_marking_finished = BooleanField(EmailNotice.MARKING_FINISHED.value)
     email_run_changes = BooleanField(EmailNotice.RUN_CHANGES.value)
+    weekly_digest = BooleanField("A weekly digest of my project", description=(
+        "On Mondays: the modules your members completed, sign-off steps, mentoring sessions held and who is "
+        "behind on their learning plan, over the week before."))
     submit = SubmitField("Save settings")
+
+    def __init__(self, *args, offers_digest: bool, **kwargs):
+        """`offers_digest`: the person leads a project, so the weekly digest is theirs to choose."""
+        super().__init__(*args, **kwargs)
+        if not offers_digest:
+            del self.weekly_digest
 
     reminder_fields = ("remind_day_before", "remind_hour_before")
     notice_fields = ("email_notes_shared", "email_sign_off_steps", "email_marking_finished", "email_run_changes")

@@ -373,7 +373,8 @@ class NotificationSettings(db.Model):
     __tablename__ = "notification_settings"
 
     DEFAULTS = {"remind_day_before": True, "remind_hour_before": False, "email_notes_shared": True,
-                "email_sign_off_steps": True, "email_marking_finished": True, "email_run_changes": True}
+                "email_sign_off_steps": True, "email_marking_finished": True, "email_run_changes": True,
+                "weekly_digest": False}
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     remind_day_before: Mapped[bool] = mapped_column(default=True)
@@ -382,6 +383,8 @@ class NotificationSettings(db.Model):
     email_sign_off_steps: Mapped[bool] = mapped_column(default=True)
     email_marking_finished: Mapped[bool] = mapped_column(default=True)
     email_run_changes: Mapped[bool] = mapped_column(default=True)
+    #: a leader's Monday e-mail summing up their project's week (team/digest.py); only leaders are offered it
+    weekly_digest: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @classmethod

@@ -22,10 +22,12 @@ def mail_notice(user: User, notice: EmailNotice, subject: str, body: str, attach
 
 
 def save_settings(user: User, choices: dict[str, bool]) -> NotificationSettings:
-    """Store the person's choices (the columns named in `NotificationSettings.DEFAULTS`); flushes, never commits."""
+    """Store the person's choices (columns named in `NotificationSettings.DEFAULTS`; one missing from `choices`,
+    such as the digest for someone who leads no project, keeps its value); flushes, never commits."""
     settings = NotificationSettings.of(user.id)
     for name in NotificationSettings.DEFAULTS:
-        setattr(settings, name, bool(choices[name]))
+        if name in choices:
+            setattr(settings, name, bool(choices[name]))
     db.session.add(settings)
     db.session.flush()
     return settings

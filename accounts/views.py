@@ -157,7 +157,8 @@ def edit_profile():
 
 @login_required
 def edit_notifications():
-    form = NotificationSettingsForm(obj=NotificationSettings.of(current_user.id))
+    form = NotificationSettingsForm(obj=NotificationSettings.of(current_user.id),
+                                    offers_digest=current_user.is_leader and current_user.organisation_id is not None)
     if form.validate_on_submit():
         notifications.save_settings(current_user, form.data)
         db.session.commit()

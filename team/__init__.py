@@ -3,6 +3,7 @@ from flask import Blueprint, Flask
 
 from accounts.models import Organisation
 from team import views
+from team.commands import team_cli
 from team.matrix import cells_html
 from team.report import can_view_report
 
@@ -16,5 +17,6 @@ bp.add_url_rule("/organisations/<int:organisation_id>/members/<int:user_id>/repo
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.cli.add_command(team_cli)
     app.jinja_env.globals.update(can_list_matrices=Organisation.can_list_matrices, matrix_cells_html=cells_html,
                                  can_view_report=can_view_report)

@@ -18,8 +18,8 @@ def test_the_form_has_a_box_for_every_setting(app):
     from accounts.forms import NotificationSettingsForm
 
     with app.test_request_context():
-        form = NotificationSettingsForm()
-    assert set(form.reminder_fields) | set(form.notice_fields) == set(NotificationSettings.DEFAULTS)
+        form = NotificationSettingsForm(offers_digest=True)
+    assert set(form.reminder_fields) | set(form.notice_fields) | {"weekly_digest"} == set(NotificationSettings.DEFAULTS)
     assert {notice.setting for notice in EmailNotice} == set(form.notice_fields)
 
 
@@ -54,3 +54,16 @@ def test_mail_notice_queues_only_what_the_person_wants(app, make_user, outbox):
         assert mail_notice(person, EmailNotice.RUN_CHANGES, "Enrolled", "Body")
     db.session.commit()
     assert [m["Subject"] for m in outbox(person.email)] == ["Enrolled"]
+
+
+def test_only_a_projects_leader_is_offered_the_weekly_digest(client, login_as, make_user, make_organisation):
+    trainee = make_user("trainee", make_organisation())
+    login_as(trainee)
+    assert "weekly digest" not in client.get("/profile/notifications").text
+    client.post("/profile/notifications", data={"weekly_digest": "y", "remind_day_before": "y"})
+    assert NotificationSettings.of(trainee.id).weekly_digest is False
+    leader = make_user("leader", make_organisation())
+    login_as(leader)
+    assert "A weekly digest of my project" in client.get("/profile/notifications").text
+    client.post("/profile/notifications", data={"weekly_digest": "y"})
+    assert NotificationSettings.of(leader.id).weekly_digest is True
