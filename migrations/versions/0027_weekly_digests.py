@@ -4,8 +4,8 @@ A leader ticks the weekly digest in their e-mail settings (off for everyone
 until then); sent_digests holds one row per leader and week, whose unique key
 makes `flask team send-digests` send each week's digest once.
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-03 09:10:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0026'
-down_revision = '0025'
+revision = '0027'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
