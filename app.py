@@ -20,7 +20,7 @@ import team
 from core import mail, notices, text, timezones, web
 from core.config import load_config
 from core.db import include_object
-from core.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from core.extensions import bootstrap, cache, csrf, db, limiter, login_manager, migrate
 from core.markdown import render_markdown
 from core.retry import Application
 
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     mail.register(app)  # after db: its end-of-context hook runs before the session is removed
 
     web.register_input_checks(app)  # before the blueprints: their URL rules take its `int` converter

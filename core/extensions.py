@@ -1,6 +1,7 @@
 """The extension objects every area imports; `create_app` binds them."""
 from flask import abort, has_request_context, request
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -44,6 +45,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address)
+cache = Cache()
 
 login_manager.login_view = "accounts.sign_in"
 login_manager.login_message = "Please sign in to see that page."

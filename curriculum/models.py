@@ -149,6 +149,9 @@ class Quiz(db.Model):
     shuffle: Mapped[bool] = mapped_column(default=True)
     feedback: Mapped[Feedback] = mapped_column(_setting(Feedback), default=Feedback.AFTER_SUBMIT)
     show_answers: Mapped[ShowAnswers] = mapped_column(_setting(ShowAnswers), default=ShowAnswers.AFTER_PASS)
+    #: replaced (core.cache.new_version) in the transaction that changes the quiz's item analysis sums, so the
+    #: cached analysis page is keyed by the figures it shows
+    analysis_version: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
     module: Mapped[Module] = relationship(back_populates="quiz")
 

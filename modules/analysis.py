@@ -17,10 +17,11 @@ import io
 import math
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from core.cache import new_version
 from core.extensions import db
 from curriculum.models import Question, Quiz
 from curriculum.question_types import QUESTION_TYPES
@@ -175,11 +176,14 @@ def contribution(attempt: Attempt) -> Sums:
 
 
 def record(quiz_id: int, sums: Sums) -> None:
-    """Add `sums` to the quiz's rows, creating those missing, in at most three statements (flushes nothing else).
+    """Add `sums` to the quiz's rows, creating those missing, in at most three statements, and give the quiz a
+    new `analysis_version`, so its cached page is not served again (flushes nothing else).
 
     Each is an INSERT ... ON CONFLICT DO UPDATE that adds to the row, so concurrent submits add up; rows are
     written in key order, so two transactions lock them in the same order.
     """
+    db.session.execute(update(Quiz).where(Quiz.id == quiz_id).values(analysis_version=new_version())
+                       .execution_options(synchronize_session=False))
     dialect_insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for model, keys, names, rows in (
             (GradeSums, ("is_first", "bucket"), _GRADE_SUMS, sums.grades),

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
+from core.cache import fragment
 from core.db import paginate, utcnow
 from core.errors import back_on_refusal
 from core.extensions import db
@@ -15,6 +16,7 @@ from core.forms import ActionForm
 from core.permissions import require
 from core.timezones import iso
 from core.web import private_attachment
+from courses import structure
 from courses.access import module_access
 from courses.models import CourseModule, Enrolment, EnrolmentState, Run
 from curriculum.models import Feedback, Question, Quiz, ShowAnswers
@@ -312,10 +314,7 @@ def grant_quiz_adjustment(quiz_id: int, user_id: int):
 
 
 def _analysable_quiz(quiz_id: int) -> Quiz:
-    quiz = db.session.scalar(select(Quiz).where(Quiz.id == quiz_id).options(
-        selectinload(Quiz.module), selectinload(Quiz.questions)))
-    if quiz is None:
-        abort(404)
+    quiz = db.get_or_404(Quiz, quiz_id)
     require(quiz.can_analyse(current_user))
     return quiz
 
@@ -330,9 +329,17 @@ def _scope() -> str:
 def show_analysis(quiz_id: int):
     quiz = _analysable_quiz(quiz_id)
     scope = _scope()
-    report = analyse(quiz, first_only=scope == "first")
-    return render_template("modules/quiz/show_analysis.html", quiz=quiz, report=report, scope=scope,
-                           chart=histogram(report.histogram), min_attempts=MIN_ATTEMPTS)
+
+    def render_report() -> str:
+        report = analyse(quiz, first_only=scope == "first")
+        return render_template("modules/quiz/_analysis.html", report=report, chart=histogram(report.histogram),
+                               min_attempts=MIN_ATTEMPTS)
+
+    # Every administrator sees the same figures, so the report is cached under the quiz's analysis version (new
+    # whenever an attempt is graded, marked or regraded) and the curriculum's (the questions' texts and options).
+    report = fragment(f"quiz-analysis:{quiz.id}:{scope}:{quiz.analysis_version}:{structure.current().token}",
+                      render_report)
+    return render_template("modules/quiz/show_analysis.html", quiz=quiz, scope=scope, report=report)
 
 
 def export_analysis(quiz_id: int):

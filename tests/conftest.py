@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time as clock
+import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -25,8 +26,8 @@ from accounts.models import Nation, Organisation, OrganisationState, User
 from app import create_app
 from core.config import normalise_database_url
 from core.db import utcnow
+from core.extensions import cache, limiter
 from core.extensions import db as _db
-from core.extensions import limiter
 from courses.loader import apply_curriculum, read_curriculum
 from courses.models import Course, Enrolment, EnrolmentState, Run
 from curriculum.models import Module
@@ -164,6 +165,47 @@ def committed_db(app):
         finally:
             _db.session.remove()
             _empty_every_table()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(app):
+    """The suite runs with the cache on (core/cache.py); a test's rows are rolled back, so a version token could
+    name other rows in the next test: each test starts with an empty cache."""
+    yield
+    with app.app_context():
+        cache.clear()
+
+
+#: where the Redis half of the cache tests runs (CI has Redis on 127.0.0.1); each test's keys get a prefix of their own
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(params=["SimpleCache", "RedisCache"])
+def cache_backend(request, app):
+    """The app's cache as each backend it runs on: in the process, and in Redis (production's, shared by workers).
+
+    Without a reachable Redis the Redis case is skipped, saying so, except under CI, where it fails."""
+    if request.param == "SimpleCache":
+        yield request.param
+        return
+    import redis
+
+    server = redis.Redis.from_url(TEST_REDIS_URL, socket_timeout=2)
+    try:
+        server.ping()
+    except redis.RedisError as error:
+        message = f"Redis is not reachable at {TEST_REDIS_URL} ({error}): start redis-server or set TEST_REDIS_URL"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    prefix = f"test-{uuid.uuid4().hex}:"
+    cache.init_app(app, {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": TEST_REDIS_URL, "CACHE_KEY_PREFIX": prefix})
+    try:
+        yield request.param
+    finally:
+        cache.init_app(app)
+        for key in server.scan_iter(f"{prefix}*"):
+            server.delete(key)
 
 
 @pytest.fixture
