@@ -44,6 +44,11 @@ class ScheduledModule:
     run: Run
     due_at: datetime
 
+    @property
+    def shown_at(self) -> datetime:
+        """The deadline's last minute, to show ("Sun 14 Dec, 23:59")."""
+        return self.due_at - timedelta(minutes=1)
+
 
 @dataclass(frozen=True)
 class TodoItem:

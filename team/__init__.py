@@ -10,6 +10,7 @@ from team.report import can_view_report
 bp = Blueprint("team", __name__)
 bp.add_url_rule("/organisations/<int:organisation_id>/matrix", view_func=views.show_matrix)
 bp.add_url_rule("/organisations/<int:organisation_id>/matrix.csv", view_func=views.export_matrix)
+bp.add_url_rule("/organisations/<int:organisation_id>/behind-schedule", view_func=views.show_behind)
 bp.add_url_rule("/admin/matrix", view_func=views.list_matrices)
 bp.add_url_rule("/organisations/<int:organisation_id>/members/<int:user_id>/report", view_func=views.show_report)
 bp.add_url_rule("/organisations/<int:organisation_id>/members/<int:user_id>/report.pdf", view_func=views.download_report)

@@ -1,5 +1,5 @@
 """The team competency matrix: the page, its CSV export, and the administrators' list of organisations."""
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from core.permissions import require
 from core.timezones import viewer_timezone
 from core.web import private_attachment
 from modules.completion import ModuleState
+from team.behind import behind_page
 from team.forms import MatrixFilterForm
 from team.matrix import Matrix, build_matrix, held_runs, matrix_csv
 from team.report import build_report, can_view_report, progress_chart, report_pdf
@@ -50,6 +51,14 @@ def export_matrix(organisation_id: int):
     matrix = build_matrix(organisation, form.chosen_run, form.chosen_state, per_page=None, held=runs)
     return private_attachment(matrix_csv(matrix, viewer_timezone()), "text/csv",
                               f"competency-matrix-{organisation.id}.csv")
+
+
+@login_required
+def show_behind(organisation_id: int):
+    organisation = _viewable_organisation(organisation_id)
+    now = utcnow()
+    behind = behind_page(organisation, now, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    return render_template("team/show_behind.html", behind=behind, now=now, zone=viewer_timezone())
 
 
 @login_required

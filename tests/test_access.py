@@ -50,6 +50,7 @@ RULES = {
     # The competency matrix: the organisation's own leaders and administrators; the list of matrices: administrators.
     ("team.show_matrix", "GET"): ("/organisations/{organisation}/matrix", {"leader", "admin"}),
     ("team.export_matrix", "GET"): ("/organisations/{organisation}/matrix.csv", {"leader", "admin"}),
+    ("team.show_behind", "GET"): ("/organisations/{organisation}/behind-schedule", {"leader", "admin"}),
     ("team.list_matrices", "GET"): ("/admin/matrix", ADMIN),
     # A trainee's report: the trainee, their project's leaders and administrators.
     ("team.show_report", "GET"): ("/organisations/{organisation}/members/{trainee_id}/report", {"trainee", "leader", "admin"}),

@@ -64,6 +64,7 @@ BUDGETS = {
     ("leader", "/organisations/{organisation}"): 5,
     ("leader", "/organisations/{organisation}/matrix"): 8,
     ("leader", "/organisations/{organisation}/matrix.csv"): 7,
+    ("leader", "/organisations/{organisation}/behind-schedule"): 7,
     ("admin", "/admin/matrix"): 4,
     ("mentor", "/runs/{run}"): 13,
     ("trainee", "/modules/appeals-basics/quiz"): 10,
