@@ -71,6 +71,8 @@ ACTIONS = {
     "event.unpublish": "Event unpublished",
     "event.session": "Event session saved",
     "event.session_delete": "Event session deleted",
+    "event.material_add": "Recording or slides added to a session",
+    "event.material_remove": "Recording or slides removed from a session",
     "speaker.save": "Speaker saved",
     "privacy.export": "Personal data exported",
     "privacy.notes_read": "Mentors' private notes read by an administrator",

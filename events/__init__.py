@@ -1,9 +1,11 @@
 """Conferences, workshops and webinars: programmes and speakers, the public pages and the archive."""
 from flask import Blueprint, Flask
 
-from events import views
+from events import media_views, views
 from events.attendance import connect_verification
+from events.media import material_link, talks_about
 from events.models import Event, Speaker
+from modules.related import also_show
 
 bp = Blueprint("events", __name__)
 bp.add_url_rule("/events", view_func=views.list_events)
@@ -36,6 +38,14 @@ bp.add_url_rule("/events/<int:event_id>/sessions/<int:session_id>/edit", view_fu
                 methods=["GET", "POST"])
 bp.add_url_rule("/events/<int:event_id>/sessions/<int:session_id>/delete", view_func=views.delete_session,
                 methods=["POST"])
+bp.add_url_rule("/events/<int:event_id>/sessions/<int:session_id>/recordings", view_func=media_views.add_recording,
+                methods=["POST"])
+bp.add_url_rule("/events/<int:event_id>/sessions/<int:session_id>/slides", view_func=media_views.upload_slides,
+                methods=["POST"])
+bp.add_url_rule("/events/<int:event_id>/sessions/<int:session_id>/materials/<int:material_id>/delete",
+                view_func=media_views.remove_material, methods=["POST"])
+bp.add_url_rule("/events/<int:event_id>/slides/<int:material_id>", view_func=media_views.download_slides)
+bp.add_url_rule("/speakers/<int:speaker_id>/photo", view_func=media_views.show_speaker_photo)
 bp.add_url_rule("/admin/speakers", view_func=views.list_speakers)
 bp.add_url_rule("/admin/speakers/new", view_func=views.create_speaker, methods=["GET", "POST"])
 bp.add_url_rule("/admin/speakers/<int:speaker_id>/edit", view_func=views.edit_speaker, methods=["GET", "POST"])
@@ -44,4 +54,6 @@ bp.add_url_rule("/admin/speakers/<int:speaker_id>/edit", view_func=views.edit_sp
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     connect_verification()
-    app.jinja_env.globals.update(can_create_events=Event.can_create, can_manage_speakers=Speaker.can_manage)
+    also_show(talks_about)  # the module pages list the talks about each module
+    app.jinja_env.globals.update(can_create_events=Event.can_create, can_manage_speakers=Speaker.can_manage,
+                                 material_link=material_link)

@@ -1,8 +1,19 @@
 """Event, programme and speaker forms (administrators and organisers)."""
+import secrets
 from datetime import datetime, time
 
+from flask_wtf.file import FileField
 from sqlalchemy import or_, select
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -10,7 +21,9 @@ from accounts.models import User
 from core.extensions import db
 from core.forms import DateField, Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField, database_int
 from core.timezones import local_to_utc
+from core.uploads import CheckedFile, UploadError
 from curriculum.models import Module
+from events import media
 from events.models import Event, EventKind, EventSession, SessionKind, Speaker
 from events.programme import event_bounds, session_problem
 
@@ -217,7 +230,63 @@ class SpeakerForm(Form):
     organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
     biography = TextAreaField("Short biography", description="Markdown.",
                               validators=[Optional(), Length(max=LONG_TEXT)])
+    photo = FileField("Photo (optional)", description="A JPEG, PNG or WebP picture of up to 5 MB; it is cropped "
+                      "to a square and its camera details (EXIF, location) are dropped.")
+    remove_photo = BooleanField("Remove the photo")
     submit = SubmitField("Save speaker")
+
+    #: the uploaded photo, ready to store (see `events.media.prepare_photo`)
+    prepared_photo: bytes | None = None
+
+    def validate_photo(self, field) -> None:
+        upload = field.data
+        if not upload or not upload.filename:
+            return
+        try:
+            self.prepared_photo = media.prepare_photo(upload.read(media.PHOTO_MAX_BYTES + 1))
+        except UploadError as error:
+            raise ValidationError(str(error)) from error
+
+
+def _request_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class RecordingForm(Form):
+    url = StringField("Link to the recording", description="An https:// address on the video platform.",
+                      validators=[DataRequired(message="Enter the link to the recording."), Length(max=500)])
+    label = StringField("Label (optional)", description="e.g. “Part 2”; without one it is called “Recording”.",
+                        validators=[Optional(), Length(max=120)])
+    #: one per rendered form: a resubmission (double click, retry) finds the recording it already added
+    request_key = HiddenField(default=_request_key, validators=[
+        DataRequired(message="This form is out of date: reload the page."), Length(max=64)])
+    submit = SubmitField("Add the recording")
+
+    def validate_url(self, field) -> None:
+        try:
+            field.data = media.check_recording_url(field.data)
+        except UploadError as error:
+            raise ValidationError(str(error)) from error
+
+
+class SlidesForm(Form):
+    file = FileField("Slides", description="A PDF, PowerPoint (.pptx) or OpenDocument (.odp) file of up to 10 MB.")
+    label = StringField("Label (optional)", description="e.g. “Handout”; without one they are called “Slides”.",
+                        validators=[Optional(), Length(max=120)])
+    request_key = HiddenField(default=_request_key, validators=[
+        DataRequired(message="This form is out of date: reload the page."), Length(max=64)])
+    submit = SubmitField("Upload the slides")
+
+    checked_file: CheckedFile | None = None
+
+    def validate_file(self, field) -> None:
+        upload = field.data
+        if not upload or not upload.filename:
+            raise ValidationError("Choose the slides file.")
+        try:
+            self.checked_file = media.check_slides(upload.filename, upload.read(media.SLIDES_MAX_BYTES + 1))
+        except UploadError as error:
+            raise ValidationError(str(error)) from error
 
 
 class RegisterMembersForm(Form):

@@ -158,6 +158,8 @@ class EventSession(db.Model):
     speakers: Mapped[list["Speaker"]] = relationship(secondary=session_speakers, order_by="Speaker.name",
                                                      back_populates="sessions")
     modules: Mapped[list[Module]] = relationship(secondary=session_modules, order_by=Module.title)
+    materials: Mapped[list["SessionMaterial"]] = relationship(
+        back_populates="session", order_by="(SessionMaterial.kind, SessionMaterial.id)", cascade="all, delete-orphan")
 
     @property
     def counts_as_training(self) -> bool:
@@ -179,6 +181,8 @@ class Speaker(db.Model):
     role: Mapped[str] = mapped_column(String(200), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
     biography: Mapped[str] = mapped_column(Text, default="")
+    #: the photo, resized and re-encoded as JPEG, stored under UPLOAD_FOLDER (see `events.media`)
+    photo_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     sessions: Mapped[list[EventSession]] = relationship(secondary=session_speakers, back_populates="speakers",
@@ -188,6 +192,39 @@ class Speaker(db.Model):
     def can_manage(user) -> bool:
         """Administrators add and edit speakers' profiles."""
         return user.is_authenticated and user.is_admin
+
+
+class MaterialKind(enum.Enum):
+    RECORDING = "recording"
+    SLIDES = "slides"
+
+
+class SessionMaterial(db.Model):
+    """A session's recording (a link to a video platform) or slides (a file uploaded by the organiser)."""
+
+    __tablename__ = "session_materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[MaterialKind] = mapped_column(_stored_as_value(MaterialKind))
+    #: e.g. "Part 2" or "Handout"; empty: called "Recording" or "Slides"
+    label: Mapped[str] = mapped_column(String(120), default="")
+    #: a recording's https link
+    url: Mapped[str] = mapped_column(String(500), default="")
+    #: slides: the name as uploaded, the checked content type, and the random key they are stored under
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    file_type: Mapped[str] = mapped_column(String(100), default="")
+    file_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    file_size: Mapped[int] = mapped_column(default=0)
+    #: one per rendered form: a resubmission (double click, retry) finds the material it already added
+    request_key: Mapped[str] = mapped_column(String(64), unique=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[EventSession] = relationship(back_populates="materials")
+
+    @property
+    def title(self) -> str:
+        return self.label or ("Recording" if self.kind is MaterialKind.RECORDING else "Slides")
 
 
 class RegistrationState(enum.Enum):

@@ -6,6 +6,7 @@ from core import audit
 from core.db import lock_for_update
 from core.extensions import db
 from curriculum.models import Module
+from events.media import forget_files_of
 from events.models import Event, EventSession, Speaker
 from events.registration import fill_from_waitlist, tell_of_change
 
@@ -62,6 +63,7 @@ def save_session(event: Event, session: EventSession | None, values: dict, speak
 
 
 def delete_session(session: EventSession, by: User) -> None:
+    forget_files_of(session)
     audit.record("event.session_delete", actor=by, detail={"event_id": session.event_id, "session_id": session.id})
     db.session.delete(session)
     db.session.flush()

@@ -21,7 +21,7 @@ from core.permissions import require
 from core.spreadsheets import inert
 from core.urls import absolute_url
 from core.web import private_attachment, safe_redirect_target
-from events import checkin, choices
+from events import checkin, choices, media
 from events import operations as ops
 from events import registration as registrations
 from events.attendance import attendance_pdf
@@ -35,12 +35,14 @@ from events.forms import (
     SpeakerForm,
     choose_sessions_form,
 )
+from events.media_views import session_editor
 from events.models import AttendanceCertificate, Event, EventRegistration, EventSession, RegistrationState, Speaker
 from events.programme import by_day
 
 _PROGRAMME = (selectinload(Event.organiser),
               selectinload(Event.sessions).selectinload(EventSession.speakers),
-              selectinload(Event.sessions).selectinload(EventSession.modules))
+              selectinload(Event.sessions).selectinload(EventSession.modules),
+              selectinload(Event.sessions).selectinload(EventSession.materials))
 
 
 def _event_or_404(event_id: int, *options) -> Event:
@@ -68,7 +70,8 @@ def list_events():
 
 def list_past_events():
     page = paginate(ops.past_events(utcnow()))
-    return render_template("events/list_past_events.html", page=page)
+    return render_template("events/list_past_events.html", page=page,
+                           materials=media.materials_by_event(event.id for event in page.items))
 
 
 def show_event(event_id: int):
@@ -93,7 +96,8 @@ def show_speaker(speaker_id: int):
     speaker = db.get_or_404(Speaker, speaker_id)
     talks = db.session.scalars(
         select(EventSession).join(Event).where(EventSession.speakers.contains(speaker), Event.is_published.is_(True))
-        .order_by(EventSession.starts_at.desc()).options(selectinload(EventSession.event))).all()
+        .order_by(EventSession.starts_at.desc()).options(selectinload(EventSession.event),
+                                                          selectinload(EventSession.materials))).all()
     return render_template("events/show_speaker.html", speaker=speaker, talks=talks)
 
 
@@ -393,7 +397,9 @@ def _edit_session(event: Event, session: EventSession | None):
         db.session.commit()
         flash("Programme saved.", "success")
         return redirect(url_for("events.show_event", event_id=event.id) + "#programme")
-    return render_template("events/edit_session.html", form=form, event=event, session=session), \
+    if session is not None:
+        return session_editor(event, session, form, status=400 if form.errors else 200)
+    return render_template("events/edit_session.html", form=form, event=event, session=None), \
         400 if form.errors else 200
 
 
@@ -434,6 +440,8 @@ def _edit_speaker(speaker: Speaker | None):
     if form.validate_on_submit():
         speaker = ops.save_speaker(speaker, {name: getattr(form, name).data.strip()
                                              for name in ("name", "role", "organisation", "biography")}, current_user)
+        if form.prepared_photo is not None or form.remove_photo.data:
+            media.set_photo(speaker, form.prepared_photo)
         db.session.commit()
         flash(f"Speaker saved: {speaker.name}.", "success")
         return redirect(url_for("events.show_speaker", speaker_id=speaker.id))

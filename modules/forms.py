@@ -4,6 +4,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 from wtforms.widgets import HiddenInput
 
 from core.forms import Form, IntegerField
+from core.uploads import UploadError
 from modules import evidence
 from modules.signoffs import MAX_ANSWER_LENGTH
 
@@ -48,7 +49,7 @@ class SignOffRequestForm(Form):
             return
         try:
             self.checked_file = evidence.check_file(upload.filename, upload.read(evidence.MAX_BYTES + 1))
-        except evidence.EvidenceError as error:
+        except UploadError as error:
             raise ValidationError(str(error)) from error
 
 

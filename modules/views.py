@@ -13,6 +13,7 @@ from mentoring.bookings import module_notes
 from modules.attempts import standings
 from modules.completion import can_request_sign_off, gather, module_state
 from modules.progress import lesson_progress, next_unread, read_lesson_ids, record_read
+from modules.related import related_to
 from modules.signals import module_progressed
 
 
@@ -44,6 +45,7 @@ def show_module(slug: str):
         if access.counts_progress and module.quiz else None,
         session_notes=module_notes(current_user.id, module.id) if current_user.is_authenticated else [],
         is_due_for_review=bool(modules_due_for_review([module])),
+        related_sections=related_to(module),
     )
 
 

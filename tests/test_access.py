@@ -18,6 +18,7 @@ from modules.quiz_views import QUESTIONS_PER_PAGE
 from tests.accounts.security_helpers import add_security_world
 from tests.conftest import TEST_PASSWORD, new_enrolment, new_organisation, new_run, new_user
 from tests.events.helpers import add_event_world
+from tests.events.media_helpers import add_media_world, slides_file
 from tests.mentoring.helpers import add_world, first_free
 from tests.modules.quiz_helpers import add_quiz_world
 from tests.modules.signoff_helpers import add_sign_off_world
@@ -212,6 +213,13 @@ RULES = {
     ("events.edit_session", "GET"): ("/events/{event}/sessions/{event_session}/edit", {"mentor", "admin"}),
     ("events.edit_session", "POST"): ("/events/{event}/sessions/{event_session}/edit", {"mentor", "admin"}),
     ("events.delete_session", "POST"): ("/events/{event}/sessions/{event_session}/delete", {"mentor", "admin"}),
+    # recordings and slides: the event's editors add and remove them; slides and photos are as public as the pages
+    ("events.add_recording", "POST"): ("/events/{event}/sessions/{event_session}/recordings", {"mentor", "admin"}),
+    ("events.upload_slides", "POST"): ("/events/{event}/sessions/{event_session}/slides", {"mentor", "admin"}),
+    ("events.remove_material", "POST"): ("/events/{event}/sessions/{event_session}/materials/{recording}/delete",
+                                         {"mentor", "admin"}),
+    ("events.download_slides", "GET"): ("/events/{event}/slides/{slides}", EVERYONE),
+    ("events.show_speaker_photo", "GET"): ("/speakers/{speaker}/photo", EVERYONE),
     ("events.list_speakers", "GET"): ("/admin/speakers", ADMIN),
     ("events.create_speaker", "GET"): ("/admin/speakers/new", ADMIN),
     ("events.create_speaker", "POST"): ("/admin/speakers/new", ADMIN),
@@ -294,6 +302,8 @@ FORMS = {
     ("events.edit_session", "POST"): _SESSION,
     ("events.create_speaker", "POST"): {"name": "Prof. Jo Reid"},
     ("events.edit_speaker", "POST"): {"name": "Prof. Jo Reid"},
+    ("events.add_recording", "POST"): {"recording-url": "https://vimeo.com/1", "recording-request_key": "world-1"},
+    ("events.upload_slides", "POST"): {"slides-file": (slides_file(), "slides.pdf"), "slides-request_key": "world-2"},
     ("plans.take_assessment", "POST"): ANSWERS,
     ("plans.add_step", "POST"): {"kind": "goal", "title": "Another goal"},
     ("plans.edit_step", "POST"): {"target_on": "2030-01-01", "title": "World goal", "success_criteria": ""},
@@ -354,6 +364,7 @@ def world(app, module_transaction, fixture_curriculum):
     ids |= add_security_world(people)
     ids |= add_privacy_world(people)
     ids |= add_event_world(people)
+    ids |= add_media_world(ids)
     ids |= add_plans_world(people)
     page = attempt.answers[(attempt.last_page - 1) * QUESTIONS_PER_PAGE:attempt.last_page * QUESTIONS_PER_PAGE]
     ids["shown"] = ",".join(str(row.id) for row in page)

@@ -10,6 +10,7 @@ from accounts.notifications import save_settings
 from core.audit import AuditEntry
 from core.extensions import db
 from core.notices import Notice
+from core.uploads import UploadError
 from modules import evidence
 from modules.completion import ModuleState, is_complete, module_state
 from modules.models import SIGN_OFF_TRANSITIONS, SignOff, SignOffAction, SignOffEvent, SignOffState, SignOffVersion
@@ -47,7 +48,7 @@ def test_pdf_docx_and_odt_are_accepted_by_their_content(app, name, data, content
     ("no-extension", pdf_bytes(), "Attach a PDF"),
 ])
 def test_wrong_type_empty_and_oversized_files_are_refused(app, name, data, message):
-    with pytest.raises(evidence.EvidenceError, match=re.escape(message)):
+    with pytest.raises(UploadError, match=re.escape(message)):
         evidence.check_file(name, data)
 
 
