@@ -3,8 +3,8 @@
 A programme session's recordings (https links) and slides (files stored
 under UPLOAD_FOLDER by a random key); a speaker's optional photo, by key.
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-03 08:41:34.708196
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0027'
-down_revision = '0026'
+revision = '0028'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 
