@@ -3,8 +3,8 @@
 A programme session's recordings (https links) and slides (files stored
 under UPLOAD_FOLDER by a random key); a speaker's optional photo, by key.
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0029
+Revises: 0028
 Create Date: 2026-12-03 08:41:34.708196
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0028'
-down_revision = '0027'
+revision = '0029'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 
