@@ -84,11 +84,14 @@ class ActionForm(Form):
 
 
 class TimezoneField(SelectField):
-    """A choice of IANA time zones; anything else is refused beside the field."""
+    """A choice of IANA time zones; anything else is refused beside the field.
 
-    def __init__(self, label=None, **kwargs):
+    It renders as a select that static/zone-select.js (loaded on every page) makes searchable.
+    """
+
+    def __init__(self, label=None, render_kw=None, **kwargs):
         super().__init__(label, choices=lambda: [(name, name.replace("_", " ")) for name in timezone_choices()],
-                         **kwargs)
+                         render_kw={"data-zone-search": True, **(render_kw or {})}, **kwargs)
 
     def pre_validate(self, form):
         if not is_valid_timezone(self.data):

@@ -4,7 +4,7 @@ from datetime import time, timedelta
 from sqlalchemy import select
 
 from accounts import two_factor
-from accounts.models import Nation, Organisation, OrganisationState, User
+from accounts.models import Nation, NotificationSettings, Organisation, OrganisationState, User
 from core.db import utcnow
 from core.extensions import db
 from core.timezones import local_to_utc
@@ -31,6 +31,10 @@ PEOPLE = [
 ]
 #: this demo user has two-factor sign-in on, so a newcomer can try it with the key `flask demo load` prints
 TWO_FACTOR_USER = "mentor2fa@example.org"
+
+
+#: the e-mail settings page shows choices already made: the leader takes the weekly digest, the mentor both reminders
+EMAIL_CHOICES = {"leader@example.org": {"weekly_digest": True}, "mentor@example.org": {"remind_hour_before": True}}
 
 
 def _course(format_: CourseFormat) -> Course:
@@ -109,6 +113,10 @@ def load_demo_data(password: str, reset_passwords: bool) -> list[str]:
         record_read(people["trainee@example.org"].id, lesson.id)
     record_read(people["trainee2@example.org"].id, first_module.lessons[0].id)
     load_mentoring_demo(people, first_module)
+    for email, choices in EMAIL_CHOICES.items():
+        if email in created:  # a person's own later choices are kept
+            db.session.add(NotificationSettings(user_id=people[email].id, **{**NotificationSettings.DEFAULTS,
+                                                                              **choices}))
     db.session.flush()
     load_demo_attempts()
     load_demo_sign_offs(people, full_day)

@@ -67,3 +67,15 @@ def test_only_a_projects_leader_is_offered_the_weekly_digest(client, login_as, m
     assert "A weekly digest of my project" in client.get("/profile/notifications").text
     client.post("/profile/notifications", data={"weekly_digest": "y"})
     assert NotificationSettings.of(leader.id).weekly_digest is True
+
+
+def test_the_time_zone_select_is_marked_for_search_and_still_checked_on_the_server(client, login_as, make_user):
+    person = login_as(make_user("trainee"))
+    page = client.get("/profile").text
+    assert 'data-zone-search' in page and "zone-select.js" in page
+    for bad in ("Mars/Olympus", "Europe/London\x00", "Europe/" + "x" * 5000, ""):
+        response = client.post("/profile", data={"display_name": "Someone", "timezone": bad})
+        assert response.status_code in (200, 400), bad
+        assert response.status_code == 400 or "Choose a time zone from the list." in response.text
+    db.session.refresh(person)
+    assert person.timezone == "Europe/London"

@@ -1,6 +1,6 @@
 from sqlalchemy import func, select
 
-from accounts.models import User
+from accounts.models import NotificationSettings, User
 from courses.models import Enrolment, Run
 
 
@@ -51,3 +51,13 @@ def test_the_two_factor_demo_user_signs_in_with_the_printed_key(runner, client, 
     client.post("/sign-out")
     assert client.post("/sign-in", data={"email": "mentor@example.org", "password": "demo password 123"}
                        ).headers["Location"] == "/dashboard"
+
+
+def test_the_demo_leader_takes_the_weekly_digest_and_the_command_sends_it(runner, db, curriculum, outbox):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    leader = User.find_by_email("leader@example.org")
+    assert NotificationSettings.of(leader.id).weekly_digest
+    assert NotificationSettings.of(User.find_by_email("mentor@example.org").id).remind_hour_before
+    assert "1 digest(s) sent." in runner.invoke(args=["team", "send-digests"]).output
+    [digest] = outbox(leader.email)
+    assert digest["Subject"].startswith("Northtown University Innocence Project: your week to ")
