@@ -1,5 +1,5 @@
 """What each role's dashboard shows, gathered with a fixed number of queries."""
-from datetime import timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -11,7 +11,6 @@ from core.extensions import db
 from courses import structure
 from courses.enrolment import seats_taken
 from courses.models import Enrolment, EnrolmentState, Run, run_mentors
-from dashboards.mentoring import learner_sessions_since
 from dashboards.mentoring import section as mentoring_section
 from modules.attempts import standings_by_module
 from modules.completion import can_request_sign_off, gather, is_run_complete, module_state
@@ -24,12 +23,12 @@ from plans.assessments import activity_between, all_questions, assessments_of, c
 LIST_LIMIT = 10
 
 
-def learner_section(user: User) -> dict:
+def learner_section(user: User, sessions: list, now: datetime) -> dict:
     """The person's runs with each module's progress and state, their to-do list, quiz standings and certificates.
 
     The modules and lessons come from the cached structure (titles only: no lesson bodies), so this costs
-    enrolments, lessons read, two for the standings, one for the sign-offs, one for the to-do list's mentoring
-    sessions and one for certificates.
+    enrolments, lessons read, two for the standings, one for the sign-offs and one for certificates. `sessions`:
+    the person's mentoring sessions the to-do list needs, read with the mentoring section's.
     """
     enrolments = db.session.scalars(
         select(Enrolment).join(Enrolment.run).where(Enrolment.user_id == user.id,
@@ -46,7 +45,6 @@ def learner_section(user: User) -> dict:
     facts = gather([user.id], list(all_modules.values()),
                    attempts=[attempt for standing in quizzes.values() for attempt in standing.attempts],
                    lesson_reads=reads)
-    now = utcnow()
     runs = []
     for enrolment in enrolments:
         run = enrolment.run
@@ -65,7 +63,7 @@ def learner_section(user: User) -> dict:
                                                      for cm in course_modules[run.course_id]])})
     held = [enrolment.run for enrolment in enrolments if enrolment.state is EnrolmentState.ENROLLED]
     todo = todo_list(held, {module_id: facts[user.id, module_id] for module_id in all_modules}, quizzes,
-                     learner_sessions_since(user, now - timedelta(days=7)), now)
+                     sessions, now)
     return {"runs": runs, "quizzes": quizzes, "certificates": certificates_of(user.id), "todo": todo,
             "todo_overdue": sum(item.is_overdue(now) for item in todo), "now": now}
 
@@ -123,11 +121,13 @@ def plans_section(user: User) -> dict | None:
 
 
 def build(user: User) -> dict:
+    now = utcnow()
+    mentoring = mentoring_section(user, now)
     return {
-        "learner": learner_section(user) if user.is_learner else None,
+        "learner": learner_section(user, mentoring["todo_sessions"], now) if user.is_learner else None,
         "leader": leader_section(user) if user.is_leader else None,
         "mentor": mentor_section(user) if user.is_mentor else None,
         "admin": admin_section() if user.is_admin else None,
-        "mentoring": mentoring_section(user),
+        "mentoring": mentoring,
         "plans": plans_section(user),
     }

@@ -1,7 +1,7 @@
 """What a trainee has to do and by when, by their runs' schedules; and how late the late things are.
 
-Plain functions of values the dashboard (and the team's list of who is behind) read: beyond what the dashboard
-shows anyway, the to-do list costs one query (the trainee's mentoring sessions of the past week and to come).
+Plain functions of values the dashboard (and the team's list of who is behind) read anyway, so the to-do list
+costs no query of its own (its mentoring sessions come in the dashboard's one query for sessions).
 
 - **A module is due** when its run says (`Run.due_at`): at the end of a workshop's day, or, in a multi-week
   course, at the end of the week it is released in (the next week's release). A module is on the list once it
@@ -26,6 +26,10 @@ from courses.models import Run
 from modules.attempts import Standing
 from modules.completion import ModuleFacts, ModuleState, module_state
 
+#: how far back the sessions given to `todo_list` must reach: a check-in's week is seven days long, so a session in
+#: the week of a check-in still due started at most this long ago
+SESSIONS_SINCE = timedelta(weeks=1)
+
 
 class TodoKind(enum.Enum):
     MODULE = "Module"
@@ -38,6 +42,11 @@ OUTSTANDING_STATES = frozenset({ModuleState.NOT_STARTED, ModuleState.IN_PROGRESS
                                 ModuleState.RETURNED, ModuleState.REVOKED})
 
 
+def last_minute(due_at: datetime) -> datetime:
+    """The minute a deadline is shown as ("Sun 14 Dec, 23:59"): it falls at the midnight that ends that day."""
+    return due_at - timedelta(minutes=1)
+
+
 @dataclass(frozen=True)
 class ScheduledModule:
     module: structure.ModuleInfo
@@ -46,8 +55,7 @@ class ScheduledModule:
 
     @property
     def shown_at(self) -> datetime:
-        """The deadline's last minute, to show ("Sun 14 Dec, 23:59")."""
-        return self.due_at - timedelta(minutes=1)
+        return last_minute(self.due_at)
 
 
 @dataclass(frozen=True)
@@ -74,8 +82,8 @@ class TodoItem:
 
     @property
     def shown_at(self) -> datetime:
-        """The time to show: a deadline's last minute ("Sun 14 Dec, 23:59"), a session's start."""
-        return self.due_at - timedelta(minutes=1) if self.is_deadline else self.due_at
+        """The time to show: a deadline's last minute, a session's start."""
+        return last_minute(self.due_at) if self.is_deadline else self.due_at
 
 
 def scheduled_modules(runs: list[Run], now: datetime) -> list[ScheduledModule]:
@@ -170,8 +178,7 @@ def todo_list(runs: list[Run], facts: dict[int, ModuleFacts], standings: dict[in
     """A trainee's to-do list, soonest due first (so the overdue lead).
 
     `runs`: those where they hold a seat, with their courses; `facts` and `standings`: by module id;
-    `sessions`: their confirmed mentoring sessions as the learner from a week ago on (a check-in's week is
-    seven days long, so a session in the week of a check-in due now is among them).
+    `sessions`: their confirmed mentoring sessions as the learner from `SESSIONS_SINCE` ago on.
     """
     items = [module_item(scheduled, facts[scheduled.module.id], standings.get(scheduled.module.id))
              for scheduled in scheduled_modules(runs, now) if is_outstanding(facts[scheduled.module.id])]

@@ -66,3 +66,34 @@ def test_sessions_booked_are_on_the_list_and_nobody_elses(client, login_as, make
     todo = page[page.index('id="todo-heading"'):page.index('id="learner-heading"')]
     assert "Mentoring session: Reading the papers with Morgan Mentor" in todo
     assert "Someone else" not in todo and "Starts <time" in todo
+
+
+def test_the_list_costs_the_same_statements_with_ten_times_the_overdue_runs_and_sessions(
+        client, login_as, count_queries, make_user, make_run, enrol, finish_module):
+    trainee, mentor = login_as(make_user("trainee")), make_user("mentor", name="Morgan Mentor")
+    finish_module(trainee, "appeals-basics", grade=10.0)  # a quiz to retake
+
+    grown = []
+
+    def grow(count):
+        for number in range(len(grown), len(grown) + count):
+            grown.append(number)
+            enrol(make_run(course_slug=("two-week-programme", "evidence-day")[number % 2],
+                           starts_in=-timedelta(days=3 + 2 * number)), trainee)
+            booking = Booking(mentor_id=mentor.id, learner_id=trainee.id, state=BookingState.CONFIRMED,
+                              topic=f"Session {number}")
+            set_times(booking, make_run().starts_at + timedelta(days=number), timedelta(hours=1), 0)
+            db.session.add(booking)
+        db.session.commit()
+
+    def statements():
+        client.get("/dashboard")
+        with count_queries() as queries:
+            page = client.get("/dashboard").text
+        assert "Retake the quiz: Appeals basics" in page and "Mentoring session: Session 0" in page
+        return len(queries)
+
+    grow(2)
+    small = statements()
+    grow(18)
+    assert statements() == small <= 12
