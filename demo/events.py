@@ -1,6 +1,12 @@
-"""Demo events: last year's two-day national conference (two streams, eight talks) and an upcoming workshop."""
+"""Demo events: a past two-day national conference (two streams, eight talks by five speakers, each with its
+recording and slides) and an upcoming one-day workshop open for registration with a few places left."""
+import io
 from datetime import date, time, timedelta
+from pathlib import Path
 
+import fontpkg_noto_sans
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from certificates.operations import new_code
@@ -8,7 +14,17 @@ from core.db import utcnow
 from core.extensions import db
 from core.timezones import local_to_utc
 from curriculum.models import Module
-from events.models import Event, EventKind, EventRegistration, EventSession, RegistrationState, SessionKind, Speaker
+from events import media
+from events.models import (
+    Event,
+    EventKind,
+    EventRegistration,
+    EventSession,
+    MaterialKind,
+    RegistrationState,
+    SessionKind,
+    Speaker,
+)
 
 ZONE = "Europe/London"
 CONFERENCE = "National conference: why convictions go wrong"
@@ -36,7 +52,7 @@ CONFERENCE_PROGRAMME = [
     (0, time(11, 15), time(12, 15), "Stream A: Main hall", "Eyewitness identification after Turnbull",
      SessionKind.TALK, ["Dr Helen Achebe"], ["evidence-fallibility"]),
     (0, time(11, 15), time(12, 15), "Stream B: Seminar room", "Intake at scale: a mountain of letters",
-     SessionKind.WORKSHOP, ["Grace Mensah"], ["intake-eligibility"]),
+     SessionKind.TALK, ["Grace Mensah"], ["intake-eligibility"]),
     (0, time(12, 15), time(13, 15), "", "Lunch", SessionKind.BREAK, [], []),
     (0, time(13, 15), time(14, 30), "Stream A: Main hall", "What makes a CCRC application succeed",
      SessionKind.TALK, ["Priya Raman"], ["ccrc-applications"]),
@@ -45,12 +61,15 @@ CONFERENCE_PROGRAMME = [
     (1, time(9, 30), time(10, 30), "Stream A: Main hall", "Fresh evidence and the Court of Appeal",
      SessionKind.TALK, ["Martin Ferris KC"], ["appeals-law"]),
     (1, time(9, 30), time(10, 30), "Stream B: Seminar room", "Managing a team of forty caseworkers",
-     SessionKind.WORKSHOP, ["Grace Mensah"], ["team-management"]),
-    (1, time(10, 45), time(12, 0), "Main hall", "Panel: disclosure failures and how to find them",
-     SessionKind.PANEL, ["Priya Raman", "Prof. Owen Lloyd", "Dr Helen Achebe"], ["investigation-methods"]),
+     SessionKind.TALK, ["Grace Mensah"], ["team-management"]),
+    (1, time(10, 45), time(12, 0), "Main hall", "Disclosure failures and how to find them",
+     SessionKind.TALK, ["Priya Raman", "Dr Helen Achebe"], ["investigation-methods"]),
 ]
 
-#: who holds a place at each (the workshop keeps two of its six places free)
+#: where the demo's recordings are said to be (a documentation domain: the links lead nowhere real)
+RECORDINGS_AT = "https://video.example.org/casework-academy/"
+
+#: who holds a place at each (the workshop keeps three of its seven places free, one of them for the demo trainee)
 ATTENDEES = {
     CONFERENCE: ["leader@example.org", "trainee@example.org", "trainee2@example.org", "trainee3@example.org"],
     WORKSHOP: ["leader@example.org", "trainee2@example.org", "trainee3@example.org", "trainee4@example.org"],
@@ -101,13 +120,77 @@ def _event(title: str, kind: EventKind, first_day: date, days: int, starts: time
 def load_events_demo(people) -> None:
     """Safe to run again: each event is added only if no event has its title."""
     speakers = _speakers()
+    _photos(speakers.values())
     today = utcnow().date()
     _event(CONFERENCE, EventKind.CONFERENCE, today - timedelta(days=60), 2, time(9, 30), time(12, 0), 120,
            CONFERENCE_PROGRAMME, speakers, people,
            "Two days with practitioners and researchers on the causes of wrongful convictions — mistaken "
            "identification, flawed forensic science, non-disclosure — and on how they are challenged.",
            "Project leaders, supervisors and caseworkers")
-    _event(WORKSHOP, EventKind.WORKSHOP, today + timedelta(days=28), 1, time(10), time(13), 6,
+    _event(WORKSHOP, EventKind.WORKSHOP, today + timedelta(days=28), 1, time(10), time(13), 7,
            WORKSHOP_PROGRAMME, speakers, people,
            "A hands-on morning: apply the CCRC's eligibility criteria to three mock applications, with the "
            "people who have done it for years.", "Caseworkers in their first year")
+    db.session.flush()
+    conference = db.session.scalar(select(Event).where(Event.title == CONFERENCE))
+    _recordings_and_slides(conference)
+
+
+def _recordings_and_slides(conference: Event) -> None:
+    """Each talk's recording and slides (a small PDF made here), for talks that have neither yet."""
+    for session in conference.sessions:
+        if not session.counts_as_training or session.materials:
+            continue
+        slug = "-".join("".join(c for c in word if c.isalnum()) for word in session.title.lower().split()[:4])
+        media.add_material(session, MaterialKind.RECORDING, "", f"demo-recording-{session.id}", None,
+                           url=RECORDINGS_AT + slug)
+        media.add_material(session, MaterialKind.SLIDES, "", f"demo-slides-{session.id}", None,
+                           slides=media.check_slides(f"{slug}.pdf", _slides_pdf(conference, session)))
+
+
+def _slides_pdf(event: Event, session: EventSession) -> bytes:
+    """Three slides in 16:9: the title, what the talk covered, and where to study it further."""
+    pdf = FPDF(orientation="L", format=(190.5, 338.7))
+    pdf.set_title(session.title)
+    pdf.set_author(", ".join(speaker.name for speaker in session.speakers))
+    pdf.set_margins(25, 25, 25)
+    pdf.add_font("NotoSans", "", Path(fontpkg_noto_sans.ROOT) / "files" / "NotoSans[wdth,wght].ttf")
+    pages = [
+        (session.title, [", ".join(speaker.name for speaker in session.speakers), event.title,
+                         event.local(session.starts_at, "%-d %B %Y")]),
+        ("What this talk covered", [f"- {module.title}: {module.summary}" for module in session.modules]
+         or ["- The talk's main points"]),
+        ("Study it further", ["Casework Academy: the modules " + ", ".join(m.title for m in session.modules),
+                              "Recording and these slides: the event's programme and the archive of past events"]),
+    ]
+    for heading, lines in pages:
+        pdf.add_page()
+        pdf.set_fill_color(23, 60, 105)
+        pdf.rect(0, 0, pdf.w, 12, style="F")
+        pdf.set_y(35)
+        pdf.set_font("NotoSans", "", 30)
+        pdf.multi_cell(0, 14, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(8)
+        pdf.set_font("NotoSans", "", 18)
+        for line in lines:
+            pdf.multi_cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+    return bytes(pdf.output())
+
+
+#: a colour for each speaker's placeholder photo
+_PHOTO_COLOURS = [(23, 60, 105), (120, 40, 60), (30, 100, 80), (110, 80, 20), (70, 50, 120)]
+
+
+def _photos(speakers) -> None:
+    """A placeholder photo (initials on a colour) for each speaker without one, through the upload's own checks."""
+    for number, speaker in enumerate(sorted(speakers, key=lambda s: s.name)):
+        if speaker.photo_key is not None:
+            continue
+        image = Image.new("RGB", (600, 600), _PHOTO_COLOURS[number % len(_PHOTO_COLOURS)])
+        initials = "".join(word[0] for word in speaker.name.replace("Prof.", "").replace("Dr ", "").split()[:2])
+        ImageDraw.Draw(image).text((300, 300), initials, fill="white", anchor="mm",
+                                   font=ImageFont.load_default(size=220))
+        out = io.BytesIO()
+        image.save(out, "PNG")
+        media.set_photo(speaker, media.prepare_photo(out.getvalue()))

@@ -123,13 +123,13 @@ def add_material(session: EventSession, kind: MaterialKind, label: str, request_
     existing = _by_request_key(request_key)
     if existing is not None:
         return existing
-    material = SessionMaterial(session_id=session.id, kind=kind, label=label, url=url, request_key=request_key)
+    material = SessionMaterial(kind=kind, label=label, url=url, request_key=request_key)
     try:
         with db.session.begin_nested():
             if slides is not None:  # in the savepoint: if it rolls back, the file goes with it
                 material.file_name, material.file_type = slides.name, slides.content_type
                 material.file_size, material.file_key = len(slides.data), slides_folder.store(slides.data)
-            db.session.add(material)
+            session.materials.append(material)
             db.session.flush()
     except IntegrityError:
         existing = _by_request_key(request_key)
