@@ -79,3 +79,14 @@ def test_the_time_zone_select_is_marked_for_search_and_still_checked_on_the_serv
         assert response.status_code == 400 or "Choose a time zone from the list." in response.text
     db.session.refresh(person)
     assert person.timezone == "Europe/London"
+
+
+def test_odd_input_on_the_settings_page_is_refused_or_read_as_a_tick(client, login_as, make_user):
+    person = login_as(make_user("trainee"))
+    assert client.post("/profile/notifications", data={"remind_hour_before": "\x00"}).status_code == 400
+    assert db.session.get(NotificationSettings, person.id) is None
+    response = client.post("/profile/notifications", data={"remind_hour_before": "9" * 5000,
+                                                           "email_run_changes": ["y", "y"], "unknown": "x"})
+    assert response.status_code == 302
+    settings = db.session.get(NotificationSettings, person.id)
+    assert settings.remind_hour_before and settings.email_run_changes and not settings.email_sign_off_steps

@@ -155,3 +155,21 @@ def test_reminders_due_together_come_as_one_e_mail(app, pair, outbox):
     assert sorted(row.minutes_before for row in rows) == [60, 24 * 60]
     with app.test_request_context():
         assert claim_due_reminders(now=now + timedelta(minutes=5)) == []
+
+
+def test_a_runner_that_read_the_due_reminders_before_another_sent_them_sends_nothing(app, sessions, outbox,
+                                                                                     monkeypatch):
+    """The unique key, not the reading, is what makes a reminder go once: replaying a stale read sends nothing."""
+    from mentoring import reminders
+
+    now = utcnow()
+    stale = reminders.due_reminders(now, limit=50)
+    with app.test_request_context():
+        assert len(claim_due_reminders(now=now)) == 24
+    db.session.commit()
+    monkeypatch.setattr(reminders, "due_reminders", lambda now, limit: stale)
+    with app.test_request_context():
+        assert claim_due_reminders(now=now) == []
+    db.session.commit()
+    assert len(reminder_mails(outbox)) == 24
+    assert db.session.scalar(db.select(db.func.count(SentReminder.id))) == 24
