@@ -97,3 +97,20 @@ def test_the_list_costs_the_same_statements_with_ten_times_the_overdue_runs_and_
     small = statements()
     grow(18)
     assert statements() == small <= 12
+
+
+def test_past_five_things_the_rest_wait_behind_a_disclosure(client, login_as, make_user, make_run, enrol):
+    trainee, mentor = login_as(make_user("trainee")), make_user("mentor", name="Morgan Mentor")
+    enrol(make_run(course_slug="two-week-programme", starts_in=-timedelta(days=10)), trainee)
+    assert "2 things to do" in client.get("/dashboard").text and "<details" not in client.get("/dashboard").text
+    start = make_run().starts_at
+    for number in range(5):
+        booking = Booking(mentor_id=mentor.id, learner_id=trainee.id, state=BookingState.CONFIRMED,
+                          topic=f"Session {number}")
+        set_times(booking, start + timedelta(days=number), timedelta(hours=1), 0)
+        db.session.add(booking)
+    db.session.commit()
+    page = client.get("/dashboard").text
+    assert "7 things to do" in page and "<summary>Show 2 more things to do</summary>" in page
+    assert page.index("Finish: Appeals basics") < page.index("<details")
+    assert page.index("<details") < page.index("Mentoring session: Session 4 with Morgan Mentor")
