@@ -3,8 +3,8 @@ from datetime import date
 
 import wtforms
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms import RadioField, SelectField, SelectMultipleField
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.db import MAX_INT, MIN_INT
@@ -106,3 +106,16 @@ class MultiCheckboxField(SelectMultipleField):
 
     def __init__(self, label=None, validators=None, coerce=database_int, **kwargs):
         super().__init__(label, validators, coerce=coerce, **kwargs)
+
+
+class ChoiceField(RadioField):
+    """Radio buttons; no choice at all gets `message` (or passes, when not required) instead of "Not a valid choice"."""
+
+    def __init__(self, label=None, validators=None, required=True, message="Choose one of the options.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required, self.message = required, message
+
+    def pre_validate(self, form):
+        if not self.process_errors and self.data in (None, ""):
+            raise StopValidation(self.message if self.required else None)
+        super().pre_validate(form)

@@ -1,8 +1,9 @@
 """Conferences, workshops and webinars: programmes and speakers, the public pages and the archive."""
 from flask import Blueprint, Flask
 
-from events import media_views, views
+from events import feedback_views, media_views, views
 from events.attendance import connect_verification
+from events.commands import events_cli
 from events.media import material_link, talks_about
 from events.models import Event, Speaker
 from modules.related import also_show
@@ -29,6 +30,11 @@ bp.add_url_rule("/events/<int:event_id>/check-ins", view_func=views.check_in_per
 bp.add_url_rule("/events/<int:event_id>/check-in/<code>", view_func=views.check_in_code)
 bp.add_url_rule("/events/<int:event_id>/attendance.csv", view_func=views.export_attendance)
 bp.add_url_rule("/verify/attendance/<code>", view_func=views.verify_attendance)
+bp.add_url_rule("/events/<int:event_id>/feedback", view_func=feedback_views.give_feedback, methods=["GET", "POST"])
+bp.add_url_rule("/events/<int:event_id>/feedback/results", view_func=feedback_views.show_feedback_results)
+bp.add_url_rule("/events/<int:event_id>/feedback/results.csv", view_func=feedback_views.export_feedback)
+bp.add_url_rule("/events/<int:event_id>/feedback/settings", view_func=feedback_views.edit_feedback_settings,
+                methods=["GET", "POST"])
 bp.add_url_rule("/admin/events", view_func=views.list_managed_events)
 bp.add_url_rule("/admin/events/new", view_func=views.create_event, methods=["GET", "POST"])
 bp.add_url_rule("/events/<int:event_id>/edit", view_func=views.edit_event, methods=["GET", "POST"])
@@ -53,6 +59,7 @@ bp.add_url_rule("/admin/speakers/<int:speaker_id>/edit", view_func=views.edit_sp
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.cli.add_command(events_cli)
     connect_verification()
     also_show(talks_about)  # the module pages list the talks about each module
     app.jinja_env.globals.update(can_create_events=Event.can_create, can_manage_speakers=Speaker.can_manage,

@@ -1,6 +1,6 @@
 """Event, programme and speaker forms (administrators and organisers)."""
 import secrets
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from flask_wtf.file import FileField
 from sqlalchemy import or_, select
@@ -19,12 +19,22 @@ from wtforms.widgets import HiddenInput
 
 from accounts.models import User
 from core.extensions import db
-from core.forms import DateField, Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField, database_int
+from core.forms import (
+    ChoiceField,
+    DateField,
+    Form,
+    IdSelectField,
+    IntegerField,
+    MultiCheckboxField,
+    TimezoneField,
+    database_int,
+)
 from core.timezones import local_to_utc
 from core.uploads import CheckedFile, UploadError
 from curriculum.models import Module
 from events import media
-from events.models import Event, EventKind, EventSession, SessionKind, Speaker
+from events.feedback import RATING_WORDS, names_change_problem
+from events.models import Event, EventKind, EventSession, FeedbackSurvey, SessionKind, Speaker
 from events.programme import event_bounds, session_problem
 
 #: Markdown texts: a summary, an abstract or a biography fits in this many characters
@@ -319,3 +329,77 @@ class CheckInForm(Form):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.day.choices = [(day.isoformat(), day.isoformat()) for day in event.days]
+
+
+#: comments on an event fit in this many characters
+FEEDBACK_COMMENTS_LIMIT = 5000
+_NOT_A_RATING = "Choose a rating from 1 to 5."
+
+
+class FeedbackForm(Form):
+    """An attendee's answers: one field per rated session (`session_<id>`, 0 for "did not attend"; see
+    `for_sessions`), an overall rating and comments."""
+
+    overall = ChoiceField("Overall, how would you rate the event?", coerce=database_int,
+                          choices=[(rating, f"{rating} {word}") for rating, word in RATING_WORDS.items()],
+                          message="Rate the event as a whole, from 1 to 5.", invalid_value_message=_NOT_A_RATING)
+    comments = TextAreaField("Comments", description="Optional: what worked, what should change, what you would "
+                             "like at the next event.", validators=[Optional(), Length(max=FEEDBACK_COMMENTS_LIMIT)])
+    submit = SubmitField("Send my feedback")
+
+    sessions: list = []
+
+    @classmethod
+    def for_sessions(cls, sessions, *args, **kwargs) -> "FeedbackForm":
+        fields = {f"session_{session.id}": ChoiceField(
+            session.title, coerce=database_int, required=False, default=0, invalid_value_message=_NOT_A_RATING,
+            choices=[(0, "Did not attend"), *((rating, str(rating)) for rating in RATING_WORDS)])
+            for session in sessions}
+        return type("SessionFeedbackForm", (cls,), {**fields, "sessions": list(sessions)})(*args, **kwargs)
+
+    def session_field(self, session):
+        return self[f"session_{session.id}"]
+
+    @property
+    def session_ratings(self) -> dict[int, int]:
+        return {session.id: self.session_field(session).data for session in self.sessions
+                if self.session_field(session).data}
+
+    @staticmethod
+    def answers_of(response) -> dict:
+        """A saved response as the form's data, to change it."""
+        return {"overall": response.overall, "comments": response.comments,
+                **{f"session_{rating.session_id}": rating.rating for rating in response.ratings}}
+
+
+class FeedbackSettingsForm(Form):
+    closes_on = DateField("Last day for answers", validators=[InputRequired(message="Enter the last day.")],
+                          description="Attendees answer, and may change their answers, until the end of this day "
+                                      "(in the event's time zone).")
+    names_to_admins = BooleanField("Show respondents' names to administrators",
+                                   description="Organisers who are not administrators never see names. Attendees "
+                                               "are told which applies before they answer.")
+    submit = SubmitField("Save settings")
+
+    def __init__(self, *args, event: Event, survey: FeedbackSurvey, responses: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event, self.survey, self.responses = event, survey, responses
+
+    def validate_closes_on(self, field):
+        last_day = self.event.days[-1]
+        if field.data and not last_day <= field.data <= last_day + timedelta(days=365):
+            raise ValidationError(f"Choose a day from {last_day:%-d %B %Y} (the event's last day) to a year later.")
+
+    def validate_names_to_admins(self, field):
+        problem = names_change_problem(self.survey, field.data, self.responses)
+        if problem:
+            raise ValidationError(problem)
+
+    @property
+    def closes_at(self) -> datetime:
+        return FeedbackSurvey.closing_after(self.event, self.closes_on.data)
+
+    @classmethod
+    def for_survey(cls, event: Event, survey: FeedbackSurvey, responses: int) -> "FeedbackSettingsForm":
+        return cls(event=event, survey=survey, responses=responses, closes_on=survey.last_day,
+                   names_to_admins=survey.names_to_admins)

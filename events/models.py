@@ -1,13 +1,14 @@
 """Conferences, workshops and webinars: the event, its programme of sessions, and the speakers shared across events."""
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, Date, Enum, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Date, Enum, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
+from core.timezones import local_to_utc
 from curriculum.models import Module
 
 
@@ -331,3 +332,99 @@ class AttendanceCertificate(db.Model):
     def can_download(self, user) -> bool:
         """Once the event is over: those who may see the registration (the person, their leader, the organiser)."""
         return self.registration.event.is_past() and self.registration.can_view(user)
+
+
+class FeedbackSurvey(db.Model):
+    """An event's feedback survey: until when it takes answers, who sees names, and when attendees were asked.
+
+    One row per event, written when first needed (the organiser's settings, or the e-mail asking for feedback);
+    until then `FeedbackSurvey.of` gives the defaults.
+    """
+
+    __tablename__ = "feedback_surveys"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    #: answers are taken, and may be changed, until then: midnight at the end of a day, in the event's zone
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: administrators see who said what; organisers who are not administrators never do
+    names_to_admins: Mapped[bool] = mapped_column(default=True)
+    #: when attendees were e-mailed the link (`flask events ask-for-feedback`, once per event)
+    requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+
+    #: how long the survey stays open after the event ends, unless the organiser says otherwise
+    OPEN_DAYS = 30
+
+    @classmethod
+    def of(cls, event: Event) -> "FeedbackSurvey":
+        """The event's survey, or (not saved) its defaults."""
+        return db.session.get(cls, event.id) or cls(event_id=event.id, event=event, names_to_admins=True,
+                                                     closes_at=cls.default_closes_at(event))
+
+    @classmethod
+    def default_closes_at(cls, event: Event) -> datetime:
+        return cls.closing_after(event, event.days[-1] + timedelta(days=cls.OPEN_DAYS))
+
+    @staticmethod
+    def closing_after(event: Event, last_day: date) -> datetime:
+        """The end of `last_day` in the event's zone."""
+        return local_to_utc(last_day + timedelta(days=1), time(0), event.timezone)
+
+    @property
+    def last_day(self) -> date:
+        """The last day answers are taken, in the event's zone."""
+        return (self.closes_at - timedelta(microseconds=1)).astimezone(self.event.zone).date()
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        """Answers are taken from the end of the event until the closing time."""
+        now = now or utcnow()
+        return self.event.ends_at <= now < self.closes_at
+
+    def can_respond(self, user, attended: bool) -> bool:
+        """Attendees (see `events.feedback.attendees`) open the survey; it takes answers only while `is_open`."""
+        return user.is_authenticated and attended
+
+    def can_see_results(self, user) -> bool:
+        """The event's organiser and administrators; speakers have no accounts, so they see nothing here."""
+        return self.event.can_edit(user)
+
+    def shows_names_to(self, user) -> bool:
+        """Only administrators, and only where the event's setting allows: organisers read answers without names."""
+        return user.is_authenticated and user.is_admin and self.names_to_admins
+
+
+class FeedbackResponse(db.Model):
+    """One attendee's answers about one event: an overall rating, a rating per session attended, comments."""
+
+    __tablename__ = "feedback_responses"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),
+                      CheckConstraint("overall BETWEEN 1 AND 5", name="overall_from_1_to_5"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: no index of its own: the unique constraint's index leads with it
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: 1 (poor) to 5 (excellent)
+    overall: Mapped[int] = mapped_column()
+    comments: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped["User"] = relationship()  # noqa: F821
+    ratings: Mapped[list["SessionRating"]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+
+class SessionRating(db.Model):
+    """A response's rating of one session of the programme (sessions the person did not attend have none)."""
+
+    __tablename__ = "feedback_session_ratings"
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_from_1_to_5"),)
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("feedback_responses.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    rating: Mapped[int] = mapped_column()
+
+    response: Mapped[FeedbackResponse] = relationship(back_populates="ratings")

@@ -21,7 +21,7 @@ from core.permissions import require
 from core.spreadsheets import inert
 from core.urls import absolute_url
 from core.web import private_attachment, safe_redirect_target
-from events import checkin, choices, media
+from events import checkin, choices, feedback, media
 from events import operations as ops
 from events import registration as registrations
 from events.attendance import attendance_pdf
@@ -77,16 +77,18 @@ def list_past_events():
 def show_event(event_id: int):
     event = _event_or_404(event_id, *_PROGRAMME)
     require(event.can_view(current_user))
-    mine = certificate = None
+    mine = certificate = feedback_invitation = None
     if current_user.is_authenticated:
         mine = db.session.scalar(select(EventRegistration).where(EventRegistration.event_id == event.id,
                                                                  EventRegistration.user_id == current_user.id))
     if mine is not None and event.is_past():
         certificate = db.session.scalar(select(AttendanceCertificate).where(
             AttendanceCertificate.registration_id == mine.id))
+        feedback_invitation = feedback.invitation_for(event, current_user)
     chosen_sessions = [s.id for s in event.sessions if s.needs_choice]
     return render_template("events/show_event.html", event=event, days=by_day(event.sessions, event.zone),
-                           mine=mine, certificate=certificate, taken=registrations.places_taken([event.id]).get(event.id, 0),
+                           mine=mine, certificate=certificate, feedback_invitation=feedback_invitation,
+                           taken=registrations.places_taken([event.id]).get(event.id, 0),
                            session_taken=choices.places_taken(chosen_sessions) if chosen_sessions else {},
                            publish_form=PublishForm(publish="no" if event.is_published else "yes"),
                            action_form=ActionForm())

@@ -1,10 +1,10 @@
 """The needs-assessment form, built from the questionnaire's rows (content), and the plan's forms."""
 import secrets
 
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.forms import DateField, Form, IdSelectField, IntegerField, MultiCheckboxField
+from core.forms import ChoiceField, DateField, Form, IdSelectField, IntegerField, MultiCheckboxField
 from plans.models import AssessmentQuestion, QuestionKind
 
 TEXT_LIMIT = 2000
@@ -33,19 +33,6 @@ class AssessmentForm(Form):
     @property
     def ratings(self) -> dict:
         return {q.key: self[f"q_{q.key}"].data for q in self.questions if q.is_topic}
-
-
-class ChoiceField(RadioField):
-    """Radio buttons; no choice at all gets `message` (or passes, when not required) instead of "Not a valid choice"."""
-
-    def __init__(self, label=None, validators=None, required=True, message="Choose one of the options.", **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.required, self.message = required, message
-
-    def pre_validate(self, form):
-        if not self.process_errors and self.data in (None, ""):
-            raise StopValidation(self.message if self.required else None)
-        super().pre_validate(form)
 
 
 def _field(question: AssessmentQuestion):

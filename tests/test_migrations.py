@@ -17,7 +17,7 @@ def test_every_foreign_key_is_indexed(app, db):
     missing = []
     for table in db.metadata.sorted_tables:
         indexed = {tuple(col.name for col in index.columns) for index in table.indexes}
-        indexed |= {tuple(col.name for col in c.columns) for c in table.constraints if hasattr(c, "columns")}
+        indexed |= {tuple(col.name for col in c.columns) for c in table.constraints if getattr(c, "columns", None)}
         for key in table.foreign_keys:
             column = key.parent.name
             if not any(cols[0] == column for cols in indexed):

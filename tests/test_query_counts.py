@@ -122,3 +122,45 @@ def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries,
     large = _count(client, count_queries, url)
     assert large == small, f"{url} ran {small} statements with little data and {large} with ten times more"
     assert 0 < large <= BUDGETS[role, template], f"{url} ran {large} statements; its budget is {BUDGETS[role, template]}"
+
+
+def test_feedback_results_run_as_many_statements_with_ten_times_the_responses(client, count_queries, login_as,
+                                                                              make_user):
+    """The organiser's results page and CSV, and the event page an attendee sees, as responses grow tenfold."""
+    from datetime import time
+
+    from core.extensions import db
+    from events import feedback
+    from tests.events.helpers import attend, new_event, new_registration, new_session, new_speaker
+
+    organiser = make_user("admin")
+    event = new_event(starts_in=timedelta(days=-2), organiser=organiser)
+    talks = [new_session(event, f"Talk {n}", start=time(10 + n), speakers=[new_speaker(f"Speaker {n}")])
+             for n in range(3)]
+
+    attendees = []
+
+    def grow(count):
+        for n in range(count):
+            attendees.append(make_user("trainee"))
+            attend(new_registration(event, attendees[-1]), organiser)
+            feedback.save_response(event, attendees[-1], 1 + n % 5,
+                                   {talk.id: 1 + (n + i) % 5 for i, talk in enumerate(talks)}, f"Comment {n}")
+        db.session.commit()
+
+    pages = [(organiser, f"/events/{event.id}/feedback/results"), (organiser, f"/events/{event.id}/feedback/results.csv"),
+             (organiser, f"/events/{event.id}/feedback/settings"), ("attendee", f"/events/{event.id}"),
+             ("attendee", f"/events/{event.id}/feedback")]
+
+    def measure():
+        counts = []
+        for person, url in pages:
+            login_as(attendees[0] if person == "attendee" else person)
+            counts.append(_count(client, count_queries, url))
+        return counts
+
+    grow(3)
+    small = measure()
+    grow(27)
+    assert measure() == small
+    assert max(small) <= 13, small
