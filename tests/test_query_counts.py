@@ -148,13 +148,16 @@ def test_feedback_results_run_as_many_statements_with_ten_times_the_responses(cl
                                    {talk.id: 1 + (n + i) % 5 for i, talk in enumerate(talks)}, f"Comment {n}")
         db.session.commit()
 
-    pages = [(organiser, f"/events/{event.id}/feedback/results"), (organiser, f"/events/{event.id}/feedback/results.csv"),
-             (organiser, f"/events/{event.id}/feedback/settings"), ("attendee", f"/events/{event.id}"),
-             ("attendee", f"/events/{event.id}/feedback")]
+    #: (who, url, budget): the event page's budget is the event page's own (other tests); here it only stays flat
+    pages = [(organiser, f"/events/{event.id}/feedback/results", 12),
+             (organiser, f"/events/{event.id}/feedback/results.csv", 8),
+             (organiser, f"/events/{event.id}/feedback/settings", 5),
+             ("attendee", f"/events/{event.id}", None),
+             ("attendee", f"/events/{event.id}/feedback", 9)]
 
     def measure():
         counts = []
-        for person, url in pages:
+        for person, url, _ in pages:
             login_as(attendees[0] if person == "attendee" else person)
             counts.append(_count(client, count_queries, url))
         return counts
@@ -163,4 +166,5 @@ def test_feedback_results_run_as_many_statements_with_ten_times_the_responses(cl
     small = measure()
     grow(27)
     assert measure() == small
-    assert max(small) <= 13, small
+    for (_, url, budget), count in zip(pages, small):
+        assert budget is None or count <= budget, f"{url} ran {count} statements; its budget is {budget}"
