@@ -73,6 +73,7 @@ BUDGETS = {
     ("mentor", "/attempts/{attempt}/review"): 13,
     ("mentor", "/marking"): 8,
     ("admin", "/admin/quizzes/{quiz}/analysis"): 3,  # its report from the cache (7 statements to render it)
+    ("admin", "/admin/quizzes/{quiz}/analysis?attempts=all"): 3,
     ("admin", "/admin/quizzes/{quiz}/regrade"): 7,
     ("trainee", "/mentoring/sessions"): 8,
     ("trainee", "/mentoring/sessions?show=past"): 8,
