@@ -290,8 +290,8 @@ class NotificationSettingsForm(Form):
     email_marking_finished = BooleanField(EmailNotice.MARKING_FINISHED.value)
     email_run_changes = BooleanField(EmailNotice.RUN_CHANGES.value)
     weekly_digest = BooleanField("A weekly digest of my project", description=(
-        "On Mondays: the modules your members completed, sign-off steps, mentoring sessions held and who is "
-        "behind on their learning plan, over the week before."))
+        "On Mondays: the modules your members completed, sign-off steps and mentoring sessions held over the "
+        "week before, and who is behind schedule or on their learning plan."))
     submit = SubmitField("Save settings")
 
     def __init__(self, *args, offers_digest: bool, **kwargs):

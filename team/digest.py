@@ -28,6 +28,7 @@ from curriculum.models import Module
 from mentoring.models import Attendance, Booking, BookingState
 from modules.models import SignOff, SignOffAction, SignOffEvent
 from plans.overview import team_plans
+from team.behind import BehindMember, behind_schedule
 from team.matrix import DONE_STATES, build_matrix
 from team.models import SentDigest
 
@@ -59,8 +60,10 @@ class Digest:
     sign_off_steps: Counter
     sessions_held: int
     no_shows: int
+    #: members with modules past their due date and still to do, as the leader's Behind schedule page lists them
+    behind_schedule: list[BehindMember]
     #: (member, steps overdue) for members whose learning plan has steps past their target date
-    behind: list[tuple[User, int]]
+    plan_overdue: list[tuple[User, int]]
 
     @property
     def sign_off_summary(self) -> str:
@@ -75,11 +78,13 @@ class Digest:
 
     @property
     def is_quiet(self) -> bool:
-        return not (self.completed or self.sign_off_steps or self.sessions_held or self.no_shows or self.behind)
+        return not (self.completed or self.sign_off_steps or self.sessions_held or self.no_shows
+                    or self.behind_schedule or self.plan_overdue)
 
 
-def digest_for(organisation: Organisation, week: Week, today: date) -> Digest:
-    """What the app knows of the project's week: a fixed number of queries, whatever the project's size."""
+def digest_for(organisation: Organisation, week: Week, now: datetime, today: date) -> Digest:
+    """What the app knows of the project's week, and who is behind as of `now` (`today` in the leader's zone):
+    a fixed number of queries, whatever the project's size."""
     matrix = build_matrix(organisation, per_page=None)
     completed = [(row.member, module) for row in matrix.rows for module, cell in zip(matrix.modules, row.cells)
                  if cell.state in DONE_STATES and cell.date and week.starts_at <= cell.date < week.ends_at]
@@ -91,10 +96,10 @@ def digest_for(organisation: Organisation, week: Week, today: date) -> Digest:
         select(Booking.attendance).where(Booking.learner_id.in_(members), Booking.state == BookingState.CONFIRMED,
                                          Booking.ends_at >= week.starts_at, Booking.ends_at < week.ends_at)))
     no_shows = attendance.pop(Attendance.NO_SHOW, 0)
-    behind = [(row.person, row.overdue) for row in team_plans(organisation, today) if row.overdue]
+    plan_overdue = [(row.person, row.overdue) for row in team_plans(organisation, today) if row.overdue]
     return Digest(organisation, week, completed, Counter({action: steps[action] for action in SignOffAction
                                                           if steps[action]}),
-                  sum(attendance.values()), no_shows, behind)
+                  sum(attendance.values()), no_shows, behind_schedule(organisation, now), plan_overdue)
 
 
 def leaders_wanting_digests() -> list[User]:
@@ -116,10 +121,11 @@ def send_digest(leader: User, now: datetime | None = None) -> bool:
     week = last_week(now, leader.timezone)
     if not insert_if_absent(SentDigest, leader_id=leader.id, week_starting=week.starting, sent_at=now):
         return False
-    digest = digest_for(leader.organisation, week, now.astimezone(ZoneInfo(leader.timezone)).date())
+    digest = digest_for(leader.organisation, week, now, now.astimezone(ZoneInfo(leader.timezone)).date())
     last_day = week.starting + timedelta(days=6)
     queue_mail(leader.email, f"{leader.organisation.name}: your week to {last_day:%-d %B %Y}", render_template(
         "team/email/weekly_digest.txt", leader=leader, digest=digest, last_day=last_day,
-        matrix_link=absolute_url("team.show_matrix", organisation_id=leader.organisation_id),
+        zone=leader.timezone, matrix_link=absolute_url("team.show_matrix", organisation_id=leader.organisation_id),
+        behind_link=absolute_url("team.show_behind", organisation_id=leader.organisation_id),
         settings_link=absolute_url("accounts.edit_notifications")))
     return True

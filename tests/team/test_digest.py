@@ -42,7 +42,7 @@ def project(make_organisation, make_user, make_run, enrol):
     ada = make_user("trainee", organisation, name="Ada Achiever")
     ben = make_user("trainee", organisation, name="Ben Behind")
     mentor = make_user("mentor")
-    run = make_run("evidence-day", mentors=[mentor])
+    run = make_run("evidence-day", starts_in=-timedelta(days=3), mentors=[mentor])  # its modules are due
     for person in (ada, ben):
         enrol(run, person)
     run_at = utcnow() + timedelta(days=7)
@@ -91,6 +91,9 @@ def test_the_digest_sums_up_the_projects_week(app, project, outbox):
     assert "Modules completed: 1\n- Ada Achiever: Evidence basics" in body
     assert "Sign-off steps: 1 request, 1 returned for revision\n" in body  # the resubmission was the week before
     assert "Mentoring sessions held: 2 (1 no-show)" in body
+    assert "Behind schedule (modules past their due date):\n- Ben Behind: 2 modules overdue, the earliest due by " in body
+    assert "- Ada Achiever: 1 module overdue, the earliest due by " in body  # appeals basics still to do
+    assert f"See them all: http://localhost/organisations/{leader.organisation_id}/behind-schedule" in body
     assert "Behind on their learning plan:\n- Ben Behind: 1 step past the target date" in body
     assert "Sam Stranger" not in body
     assert "/profile/notifications" in body and f"/organisations/{leader.organisation_id}/matrix" in body
