@@ -104,10 +104,10 @@ def is_outstanding(facts: ModuleFacts) -> bool:
     return module_state(facts) in OUTSTANDING_STATES
 
 
-def overdue_modules(runs: list[Run], facts: dict[int, ModuleFacts], now: datetime) -> list[ScheduledModule]:
-    """The modules past their due instant and still outstanding, earliest due first (`facts` by module id)."""
-    return [scheduled for scheduled in scheduled_modules(runs, now)
-            if now >= scheduled.due_at and is_outstanding(facts[scheduled.module.id])]
+def overdue_modules(scheduled: list[ScheduledModule], facts: dict[int, ModuleFacts],
+                    now: datetime) -> list[ScheduledModule]:
+    """Those of `scheduled_modules()` past their due instant and still outstanding (`facts` by module id)."""
+    return [entry for entry in scheduled if now >= entry.due_at and is_outstanding(facts[entry.module.id])]
 
 
 def _left_to_do(facts: ModuleFacts, standing: Standing | None) -> str:

@@ -68,14 +68,20 @@ def _seats(organisation: Organisation) -> dict[User, list[Run]]:
 def behind_schedule(organisation: Organisation, now: datetime) -> list[BehindMember]:
     """Every member with an overdue module, the latest first (then the most modules overdue, then by name)."""
     seats = _seats(organisation)
-    late = {member: [scheduled for scheduled in scheduled_modules(runs, now) if now >= scheduled.due_at]
-            for member, runs in seats.items()}
-    late = {member: scheduled for member, scheduled in late.items() if scheduled}
-    modules = {scheduled.module.id: scheduled.module for found in late.values() for scheduled in found}
+    schedules: dict[tuple[int, ...], list[ScheduledModule]] = {}
+    late = {}
+    for member, runs in seats.items():
+        # A schedule depends on the runs alone, and a cohort shares its runs: reckon each set of runs once.
+        key = tuple(sorted(run.id for run in runs))
+        if key not in schedules:
+            schedules[key] = [scheduled for scheduled in scheduled_modules(runs, now) if now >= scheduled.due_at]
+        if schedules[key]:
+            late[member] = schedules[key]
+    modules = {scheduled.module.id: scheduled.module for found in schedules.values() for scheduled in found}
     facts = gather([member.id for member in late], list(modules.values()))
     behind = []
-    for member in late:
-        overdue = overdue_modules(seats[member], {module_id: facts[member.id, module_id] for module_id in modules},
+    for member, scheduled in late.items():
+        overdue = overdue_modules(scheduled, {entry.module.id: facts[member.id, entry.module.id] for entry in scheduled},
                                   now)
         if overdue:
             behind.append(BehindMember(member, overdue))

@@ -145,7 +145,7 @@ def test_a_module_taught_in_two_runs_is_due_by_the_later(make_user, make_run):
     [scheduled] = [s for s in scheduled_modules([old, workshop], utcnow()) if s.module.slug == "appeals-basics"]
     assert scheduled.run.id == workshop.id and scheduled.due_at == workshop.due_at(None)
     facts = gather([trainee.id], [scheduled.module])
-    assert overdue_modules([old, workshop], {scheduled.module.id: facts[trainee.id, scheduled.module.id],
+    assert overdue_modules(scheduled_modules([old, workshop], utcnow()), {scheduled.module.id: facts[trainee.id, scheduled.module.id],
                                              **{s.module.id: ModuleFacts(lessons_total=1)
                                                 for s in scheduled_modules([old], utcnow())}},
                            utcnow())[0].module.slug == "evidence-basics"
