@@ -31,15 +31,21 @@ def new_version() -> str:
 def fragment(key: str, render: Callable[[], str], timeout: int | None = None) -> Markup:
     """The HTML cached under `key`, or `render()`'s, cached there for `timeout` seconds (default
     CACHE_DEFAULT_TIMEOUT)."""
+    return Markup(cached_text(key, render, timeout))
+
+
+def cached_text(key: str, build: Callable[[], str], timeout: int | None = None) -> str:
+    """The text cached under `key` (a page fragment, a CSV download), or `build()`'s, cached there for `timeout`
+    seconds (default CACHE_DEFAULT_TIMEOUT)."""
     try:
-        html = cache.get(key)
+        found = cache.get(key)
     except RedisError as error:
-        log.warning("cache unreachable, rendering %s: %s", key, error)
-        return Markup(render())
-    if html is None:
-        html = render()
+        log.warning("cache unreachable, building %s: %s", key, error)
+        return build()
+    if found is None:
+        found = build()
         try:
-            cache.set(key, html, timeout=timeout)
+            cache.set(key, found, timeout=timeout)
         except RedisError as error:
             log.warning("cache unreachable, not keeping %s: %s", key, error)
-    return Markup(html)
+    return found

@@ -2,9 +2,8 @@
 from flask import Blueprint, Flask
 
 from accounts.models import Organisation
-from team import views
+from team import matrix_versions, views
 from team.commands import team_cli
-from team.matrix import cells_html
 from team.report import can_view_report
 
 bp = Blueprint("team", __name__)
@@ -19,5 +18,6 @@ bp.add_url_rule("/organisations/<int:organisation_id>/members/<int:user_id>/repo
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(team_cli)
-    app.jinja_env.globals.update(can_list_matrices=Organisation.can_list_matrices, matrix_cells_html=cells_html,
+    matrix_versions.connect()
+    app.jinja_env.globals.update(can_list_matrices=Organisation.can_list_matrices,
                                  can_view_report=can_view_report)

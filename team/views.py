@@ -1,9 +1,12 @@
 """The team competency matrix: the page, its CSV export, and the administrators' list of organisations."""
+from zoneinfo import ZoneInfo
+
 from flask import abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from accounts.models import Organisation, User
+from core.cache import cached_text, fragment
 from core.db import paginate, utcnow
 from core.extensions import db
 from core.permissions import require
@@ -12,7 +15,8 @@ from core.web import private_attachment
 from modules.completion import ModuleState
 from team.behind import behind_page
 from team.forms import MatrixFilterForm
-from team.matrix import Matrix, build_matrix, held_runs, matrix_csv
+from team.matrix import build_matrix, held_runs, matrix_csv, rows_html
+from team.matrix_versions import matrix_version
 from team.report import build_report, can_view_report, progress_chart, report_pdf
 
 
@@ -25,32 +29,46 @@ def _viewable_organisation(organisation_id: int) -> Organisation:
 @login_required
 def show_matrix(organisation_id: int):
     organisation = _viewable_organisation(organisation_id)
-    runs = held_runs(organisation)
+    version = matrix_version(organisation.id)  # first: every fact read after it is at least as new
+    runs = held_runs(organisation, version)
     form = MatrixFilterForm(request.args, runs)
-    if not form.validate():
-        # An unknown run or state: say so beside the field, and show the unfiltered matrix.
-        return _render_matrix(form, build_matrix(organisation, held=runs)), 400
-    matrix = build_matrix(organisation, form.chosen_run, form.chosen_state, request.args.get("page", 1, type=int),
-                          held=runs)
-    return _render_matrix(form, matrix)
+    # An unknown run or state: say so beside the field, and show the unfiltered matrix.
+    is_valid = form.validate()
+    run, state = (form.chosen_run, form.chosen_state) if is_valid else (None, None)
+    page = request.args.get("page", 1, type=int) if is_valid else 1
+    zone = viewer_timezone()
 
+    def render_matrix():
+        matrix = build_matrix(organisation, run, state, page, held=runs)
+        return render_template("team/_matrix.html", matrix=matrix, states=list(ModuleState),
+                               rows_html=rows_html(matrix, zone))
 
-def _render_matrix(form: MatrixFilterForm, matrix: Matrix):
-    # The viewer's zone once, not once per cell: 2,400 look-ups of the signed-in user cost more than the grid.
-    return render_template("team/show_matrix.html", form=form, matrix=matrix, states=list(ModuleState),
-                           zone=viewer_timezone())
+    matrix_html = fragment(_cache_key("matrix", version, run, state, zone, page), render_matrix)
+    html = render_template("team/show_matrix.html", form=form, organisation=organisation, run=run,
+                           matrix_html=matrix_html)
+    db.session.commit()  # the organisation's first view gives it its matrix token
+    return html, 200 if is_valid else 400
 
 
 @login_required
 def export_matrix(organisation_id: int):
     organisation = _viewable_organisation(organisation_id)
-    runs = held_runs(organisation)
+    version = matrix_version(organisation.id)
+    runs = held_runs(organisation, version)
     form = MatrixFilterForm(request.args, runs)
     if not form.validate():
         abort(400)
-    matrix = build_matrix(organisation, form.chosen_run, form.chosen_state, per_page=None, held=runs)
-    return private_attachment(matrix_csv(matrix, viewer_timezone()), "text/csv",
-                              f"competency-matrix-{organisation.id}.csv")
+    zone = viewer_timezone()
+    body = cached_text(_cache_key("matrix-csv", version, form.chosen_run, form.chosen_state, zone), lambda: matrix_csv(
+        build_matrix(organisation, form.chosen_run, form.chosen_state, per_page=None, held=runs), zone))
+    db.session.commit()  # the organisation's first view gives it its matrix token
+    return private_attachment(body, "text/csv", f"competency-matrix-{organisation_id}.csv")
+
+
+def _cache_key(kind: str, version: str, run, state: ModuleState | None, zone: ZoneInfo, page: int = 1) -> str:
+    # Everything the cached text shows: the organisation at its version, the filters, the page, and the viewer's
+    # zone (the dates); nothing else in it depends on who is looking.
+    return f"team.{kind}:{version}:{run.id if run else ''}:{state.name if state else ''}:{page}:{zone.key}"
 
 
 @login_required
