@@ -63,7 +63,7 @@ def test_an_attendee_registers_shows_a_ticket_and_is_checked_in_on_a_phone(confe
     page.goto(f"/events/{event.id}")
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_text("You are registered for")).to_be_visible()
-    page.get_by_role("link", name="My ticket (QR code)").click()
+    page.get_by_role("link", name="My ticket and programme").click()
     code = page.locator("strong.font-monospace").inner_text()
 
     sign_in(phone_page, organiser)
