@@ -10,6 +10,7 @@ from core.extensions import db
 from core.timezones import local_to_utc
 from courses.models import Course, CourseFormat, Enrolment, EnrolmentState, Run
 from demo.events import load_events_demo
+from demo.feedback import load_feedback_demo
 from demo.mentoring import load_mentoring_demo
 from demo.plans import load_plans_demo
 from demo.privacy import load_privacy_demo
@@ -121,6 +122,7 @@ def load_demo_data(password: str, reset_passwords: bool) -> list[str]:
     load_demo_attempts()
     load_demo_sign_offs(people, full_day)
     load_events_demo(people)
+    load_feedback_demo(people)
     load_plans_demo(people)
     load_privacy_demo(people)
     return created

@@ -411,6 +411,7 @@ class FeedbackResponse(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    event: Mapped[Event] = relationship()
     user: Mapped["User"] = relationship()  # noqa: F821
     ratings: Mapped[list["SessionRating"]] = relationship(back_populates="response", cascade="all, delete-orphan")
 

@@ -375,3 +375,22 @@ def test_names_cannot_be_turned_on_once_people_answered_without_them(client, ans
     db.session.expire_all()
     assert db.session.get(FeedbackSurvey, event.id).names_to_admins is False
 
+
+
+# -- privacy -------------------------------------------------------------------------
+
+
+def test_a_persons_feedback_is_in_their_export_and_erasure_keeps_only_the_ratings(answered):
+    from events.personal_data import erase, personal_data
+
+    ada = answered["people"]["Ada Attendee"]
+    [exported] = personal_data(ada)["event_feedback"]
+    assert exported["event"] == "Evidence conference" and exported["overall"] == 5
+    assert exported["sessions"] == {"Eyewitnesses": 4, "Disclosure panel": 5}
+    assert exported["comments"].endswith("loved the panel")
+    erase(ada, answered["organiser"])
+    db.session.commit()
+    db.session.expire_all()
+    response = db.session.scalar(select(FeedbackResponse).where(FeedbackResponse.user_id == ada.id))
+    assert response.comments == "" and response.overall == 5 and len(response.ratings) == 2
+    assert feedback.results(answered["event"]).overall.total == 2
