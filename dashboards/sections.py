@@ -1,5 +1,6 @@
 """What each role's dashboard shows, gathered with a fixed number of queries."""
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -19,16 +20,18 @@ from modules.progress import combined, lesson_progress, next_unread
 from modules.todo import todo_list
 from plans.access import can_assess
 from plans.assessments import activity_between, all_questions, assessments_of, confidence_change
+from plans.progress import step_todo_items
 
 LIST_LIMIT = 10
 
 
-def learner_section(user: User, sessions: list, now: datetime) -> dict:
+def learner_section(user: User, sessions: list, now: datetime, zone: ZoneInfo) -> dict:
     """The person's runs with each module's progress and state, their to-do list, quiz standings and certificates.
 
     The modules and lessons come from the cached structure (titles only: no lesson bodies), so this costs
-    enrolments, lessons read, two for the standings, one for the sign-offs and one for certificates. `sessions`:
-    the person's mentoring sessions the to-do list needs, read with the mentoring section's.
+    enrolments, lessons read, two for the standings, one for the sign-offs, one for the learning plan's open steps
+    and one for certificates. `sessions`: the person's mentoring sessions the to-do list needs, read with the
+    mentoring section's; `zone`: the viewer's, in which a plan step's target day ends.
     """
     enrolments = db.session.scalars(
         select(Enrolment).join(Enrolment.run).where(Enrolment.user_id == user.id,
@@ -63,7 +66,7 @@ def learner_section(user: User, sessions: list, now: datetime) -> dict:
                                                      for cm in course_modules[run.course_id]])})
     held = [enrolment.run for enrolment in enrolments if enrolment.state is EnrolmentState.ENROLLED]
     todo = todo_list(held, {module_id: facts[user.id, module_id] for module_id in all_modules}, quizzes,
-                     sessions, now)
+                     sessions, now, extra=step_todo_items(user.id, zone))
     return {"runs": runs, "quizzes": quizzes, "certificates": certificates_of(user.id), "todo": todo,
             "todo_overdue": sum(item.is_overdue(now) for item in todo), "now": now}
 
@@ -120,11 +123,11 @@ def plans_section(user: User) -> dict | None:
             "change": confidence_change(topics, first, latest), "between": activity_between(user.id, first, latest)}
 
 
-def build(user: User) -> dict:
+def build(user: User, zone: ZoneInfo) -> dict:
     now = utcnow()
     mentoring = mentoring_section(user, now)
     return {
-        "learner": learner_section(user, mentoring["todo_sessions"], now) if user.is_learner else None,
+        "learner": learner_section(user, mentoring["todo_sessions"], now, zone) if user.is_learner else None,
         "leader": leader_section(user) if user.is_leader else None,
         "mentor": mentor_section(user) if user.is_mentor else None,
         "admin": admin_section() if user.is_admin else None,

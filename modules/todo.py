@@ -1,7 +1,8 @@
 """What a trainee has to do and by when, by their runs' schedules; and how late the late things are.
 
-Plain functions of values the dashboard (and the team's list of who is behind) read anyway, so the to-do list
-costs no query of its own (its mentoring sessions come in the dashboard's one query for sessions).
+Plain functions of values the dashboard (and the team's list of who is behind) read anyway: the to-do list's
+mentoring sessions come in the dashboard's one query for sessions; higher layers add their own items (the learning
+plan's goals and action points, `plans.progress.step_todo_items`).
 
 - **A module is due** when its run says (`Run.due_at`): at the end of a workshop's day, or, in a multi-week
   course, at the end of the week it is released in (the next week's release). A module is on the list once it
@@ -17,7 +18,7 @@ costs no query of its own (its mentoring sessions come in the dashboard's one qu
 """
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from core.text import quantity
@@ -35,11 +36,18 @@ class TodoKind(enum.Enum):
     MODULE = "Module"
     CHECK_IN = "Check-in"
     SESSION = "Mentoring session"
+    #: a goal or action point of the person's learning plan (plans.progress.step_todo_items)
+    PLAN_STEP = "Learning plan step"
 
 
 #: states in which the next step is the trainee's (complete and awaiting sign-off are not)
 OUTSTANDING_STATES = frozenset({ModuleState.NOT_STARTED, ModuleState.IN_PROGRESS, ModuleState.QUIZ_PASSED,
                                 ModuleState.RETURNED, ModuleState.REVOKED})
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """The deadline of a day given as a date (a plan step's target): the midnight that ends it in `zone`."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(timezone.utc)
 
 
 def last_minute(due_at: datetime) -> datetime:
@@ -174,16 +182,18 @@ def session_items(sessions: list, now: datetime) -> list[TodoItem]:
 
 
 def todo_list(runs: list[Run], facts: dict[int, ModuleFacts], standings: dict[int, Standing], sessions: list,
-              now: datetime) -> list[TodoItem]:
+              now: datetime, extra: list[TodoItem] = ()) -> list[TodoItem]:
     """A trainee's to-do list, soonest due first (so the overdue lead).
 
     `runs`: those where they hold a seat, with their courses; `facts` and `standings`: by module id;
-    `sessions`: their confirmed mentoring sessions as the learner from `SESSIONS_SINCE` ago on.
+    `sessions`: their confirmed mentoring sessions as the learner from `SESSIONS_SINCE` ago on; `extra`: items
+    higher layers add (the learning plan's steps).
     """
     items = [module_item(scheduled, facts[scheduled.module.id], standings.get(scheduled.module.id))
              for scheduled in scheduled_modules(runs, now) if is_outstanding(facts[scheduled.module.id])]
     items += check_in_items(runs, sessions, now)
     items += session_items(sessions, now)
+    items += extra
     return sorted(items, key=lambda item: (item.due_at, item.kind.value, item.title))
 
 

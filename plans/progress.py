@@ -7,6 +7,7 @@ the plan or its history.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from core.db import utcnow
 from core.extensions import db
 from mentoring.models import Attendance, Booking, BookingState
 from modules.completion import ModuleFacts, ModuleState, gather, is_complete, module_state
+from modules.todo import TodoItem, TodoKind, end_of_day
 from plans.models import Plan, PlanItem, PlanItemKind
 
 
@@ -91,3 +93,20 @@ def plan_progress(plan: Plan, today: date) -> PlanProgress:
                                                      item.done_at, item.target_on, today)
         items.append(ItemProgress(item, done, overdue, state, detail))
     return PlanProgress(items, package_progress(plan))
+
+
+#: the most plan steps a to-do list shows: far more than a plan holds open at once
+OPEN_STEPS_LIMIT = 20
+
+
+def step_todo_items(person_id: int, zone: ZoneInfo) -> list[TodoItem]:
+    """The goals and action points of the person's plan that are not done and have a target date, as to-do items due
+    at the end of that day in `zone` (one query; modules are on the to-do list by their runs already)."""
+    steps = db.session.scalars(
+        select(PlanItem).join(PlanItem.plan)
+        .where(Plan.person_id == person_id, PlanItem.kind != PlanItemKind.MODULE, PlanItem.done_at.is_(None),
+               PlanItem.target_on.is_not(None))
+        .order_by(PlanItem.target_on, PlanItem.position).limit(OPEN_STEPS_LIMIT)).all()
+    return [TodoItem(kind=TodoKind.PLAN_STEP, action=step.kind.value, title=step.title, endpoint="plans.show_plan",
+                     params={"person_id": person_id, "_anchor": f"item-{step.id}"},
+                     due_at=end_of_day(step.target_on, zone), context="Your learning plan") for step in steps]

@@ -1,5 +1,6 @@
 """The trainee's to-do list on the dashboard."""
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from core.extensions import db
 from core.timezones import format_datetime
@@ -114,3 +115,27 @@ def test_past_five_things_the_rest_wait_behind_a_disclosure(client, login_as, ma
     assert "7 things to do" in page and "<summary>Show 2 more things to do</summary>" in page
     assert page.index("Finish: Appeals basics") < page.index("<details")
     assert page.index("<details") < page.index("Mentoring session: Session 4 with Morgan Mentor")
+
+
+def test_open_goals_and_action_points_of_the_learning_plan_are_on_the_list(client, login_as, make_user):
+    from core.db import utcnow
+    from plans.models import Plan, PlanItem, PlanItemKind
+
+    trainee = login_as(make_user("trainee"))
+    today = utcnow().astimezone(ZoneInfo("Europe/London")).date()
+    plan = Plan(person_id=trainee.id)
+    plan.items = [PlanItem(kind=PlanItemKind.GOAL, title="Triage ten applications", target_on=today - timedelta(days=2)),
+                  PlanItem(kind=PlanItemKind.ACTION, title="Read the CCRC's guidance", target_on=today,
+                           position=1),
+                  PlanItem(kind=PlanItemKind.ACTION, title="Done already", target_on=today, done_at=utcnow(),
+                           position=2),
+                  PlanItem(kind=PlanItemKind.GOAL, title="No date yet", position=3)]
+    db.session.add(plan)
+    db.session.commit()
+    page = client.get("/dashboard").text
+    todo = page[page.index('id="todo-heading"'):]
+    goal = plan.items[0]
+    assert f'href="/plans/people/{trainee.id}#item-{goal.id}">Goal: Triage ten applications</a>' in todo
+    assert "Overdue by 2 days" in todo and "Due today" in todo
+    assert "Action point: Read the CCRC&#39;s guidance" in todo and "Your learning plan" in todo
+    assert "Done already" not in todo and "No date yet" not in todo
