@@ -73,6 +73,8 @@ ACTIONS = {
     "event.session_delete": "Event session deleted",
     "event.material_add": "Recording or slides added to a session",
     "event.material_remove": "Recording or slides removed from a session",
+    "event.choose_sessions": "Event sessions chosen",
+    "event.message": "Registrants of an event e-mailed",
     "speaker.save": "Speaker saved",
     "privacy.export": "Personal data exported",
     "privacy.notes_read": "Mentors' private notes read by an administrator",

@@ -72,13 +72,15 @@ class OutgoingMail(db.Model):
         return message_from_bytes(self.content, policy=policy.default)
 
 
-def build_message(to: str, subject: str, body: str, attachments=()) -> EmailMessage:
+def build_message(to: str, subject: str, body: str, attachments=(), html: str | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = f"<{uuid.uuid4()}@casework-academy>"
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     for filename, content_type, data in attachments:
         # Parameters such as "text/calendar; method=REQUEST" (which mail clients need to offer
         # an invitation's buttons) travel in the attachment's Content-Type header.
@@ -89,9 +91,12 @@ def build_message(to: str, subject: str, body: str, attachments=()) -> EmailMess
     return message
 
 
-def queue_mail(to: str, subject: str, body: str, attachments=()) -> OutgoingMail:
-    """Write the message to the outbox in the current transaction; it goes out once that transaction commits."""
-    message = build_message(to, subject, body, attachments)
+def queue_mail(to: str, subject: str, body: str, attachments=(), html: str | None = None) -> OutgoingMail:
+    """Write the message to the outbox in the current transaction; it goes out once that transaction commits.
+
+    `html`, when given, is an alternative to the text `body` (already sanitised by the caller).
+    """
+    message = build_message(to, subject, body, attachments, html)
     row = OutgoingMail(message_id=message["Message-ID"], recipient=to, subject=subject[:300], content=bytes(message),
                        next_attempt_at=_first_due())
     db.session.add(row)

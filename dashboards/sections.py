@@ -13,6 +13,7 @@ from courses import structure
 from courses.enrolment import seats_taken
 from courses.models import Enrolment, EnrolmentState, Run, run_mentors
 from dashboards.mentoring import section as mentoring_section
+from events.checkin import attended_by
 from modules.attempts import standings_by_module
 from modules.completion import can_request_sign_off, gather, is_run_complete, module_state
 from modules.models import LessonRead
@@ -133,4 +134,5 @@ def build(user: User, zone: ZoneInfo) -> dict:
         "admin": admin_section() if user.is_admin else None,
         "mentoring": mentoring,
         "plans": plans_section(user),
+        "attended_events": attended_by(user.id),
     }

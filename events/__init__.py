@@ -2,7 +2,7 @@
 from flask import Blueprint, Flask
 
 from events import feedback_views, media_views, views
-from events.attendance import connect_verification
+from events.attendance import connect_verification, hours_label
 from events.commands import events_cli
 from events.media import material_link, talks_about
 from events.models import Event, Speaker
@@ -19,6 +19,7 @@ bp.add_url_rule("/events/<int:event_id>/register-members", view_func=views.regis
 bp.add_url_rule("/event-registrations/<int:registration_id>/cancel", view_func=views.cancel_registration,
                 methods=["POST"])
 bp.add_url_rule("/events/<int:event_id>/registrations", view_func=views.list_registrations)
+bp.add_url_rule("/events/<int:event_id>/messages", view_func=views.message_registrants, methods=["GET", "POST"])
 bp.add_url_rule("/event-registrations/<int:registration_id>/ticket", view_func=views.show_ticket)
 bp.add_url_rule("/event-registrations/<int:registration_id>/sessions", view_func=views.choose_sessions,
                 methods=["GET", "POST"])
@@ -64,3 +65,4 @@ def register(app: Flask) -> None:
     also_show(talks_about)  # the module pages list the talks about each module
     app.jinja_env.globals.update(can_create_events=Event.can_create, can_manage_speakers=Speaker.can_manage,
                                  material_link=material_link)
+    app.jinja_env.filters["hours"] = hours_label

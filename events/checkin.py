@@ -7,8 +7,9 @@ issues the person's attendance certificate, the same way.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
@@ -24,6 +25,7 @@ from events.models import (
     EventRegistration,
     EventSession,
     RegistrationState,
+    SessionKind,
 )
 from events.programme import training_hours
 
@@ -139,3 +141,52 @@ def attendance_list(event: Event) -> list[tuple[EventRegistration, list[date], f
     sessions = _programme(event)
     return [(r, days.get(r.id, []), hours_for_days(sessions, set(days.get(r.id, [])), event.zone))
             for r in registrations]
+
+
+@dataclass(frozen=True)
+class AttendedEvent:
+    """An event the person checked in at: what their record (dashboard, report) shows, with the CPD hours."""
+
+    registration_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    days: list[date]
+    hours: float
+    has_certificate: bool
+
+    def is_past(self, now: datetime | None = None) -> bool:
+        return (now or utcnow()) >= self.ends_at
+
+
+def attended_by(user_id: int) -> list[AttendedEvent]:
+    """The events the person checked in at, latest first, with days and hours as the certificate states them.
+
+    One query: a row per day checked in and training session of the event (or one without sessions).
+    """
+    rows = db.session.execute(
+        select(EventRegistration.id, Event.title, Event.starts_at, Event.ends_at, Event.timezone, EventCheckIn.day,
+               EventSession.starts_at, EventSession.ends_at, AttendanceCertificate.id)
+        .join(EventRegistration.event).join(EventCheckIn, EventCheckIn.registration_id == EventRegistration.id)
+        .outerjoin(EventSession, and_(EventSession.event_id == Event.id, EventSession.kind != SessionKind.BREAK))
+        .outerjoin(AttendanceCertificate, AttendanceCertificate.registration_id == EventRegistration.id)
+        .where(EventRegistration.user_id == user_id)
+        .order_by(Event.starts_at.desc(), EventRegistration.id)).all()
+    return attendance_record(rows)
+
+
+def attendance_record(rows) -> list[AttendedEvent]:
+    """`attended_by`'s rows grouped per registration, in their order: sessions count on the days checked in."""
+    grouped: dict[int, dict] = {}
+    for (registration_id, title, starts_at, ends_at, zone, day, session_starts_at, session_ends_at,
+         certificate_id) in rows:
+        found = grouped.setdefault(registration_id, {"title": title, "starts_at": starts_at, "ends_at": ends_at,
+                                                     "days": set(), "sessions": set(),
+                                                     "has_certificate": certificate_id is not None})
+        found["days"].add(day)
+        if session_starts_at is not None \
+                and session_starts_at.astimezone(ZoneInfo(zone)).date() == day:
+            found["sessions"].add((session_starts_at, session_ends_at))
+    return [AttendedEvent(registration_id, found["title"], found["starts_at"], found["ends_at"], sorted(found["days"]),
+                          training_hours(found["sessions"]), found["has_certificate"])
+            for registration_id, found in grouped.items()]

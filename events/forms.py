@@ -29,12 +29,13 @@ from core.forms import (
     TimezoneField,
     database_int,
 )
+from core.text import quantity
 from core.timezones import local_to_utc
 from core.uploads import CheckedFile, UploadError
 from curriculum.models import Module
 from events import media
 from events.feedback import RATING_WORDS, names_change_problem
-from events.models import Event, EventKind, EventSession, FeedbackSurvey, SessionKind, Speaker
+from events.models import Event, EventKind, EventSession, FeedbackSurvey, MessageAudience, SessionKind, Speaker
 from events.programme import event_bounds, session_problem
 
 #: Markdown texts: a summary, an abstract or a biography fits in this many characters
@@ -403,3 +404,32 @@ class FeedbackSettingsForm(Form):
     def for_survey(cls, event: Event, survey: FeedbackSurvey, responses: int) -> "FeedbackSettingsForm":
         return cls(event=event, survey=survey, responses=responses, closes_on=survey.last_day,
                    names_to_admins=survey.names_to_admins)
+
+
+class MessageForm(Form):
+    """A message to an event's registrants: Preview shows it as sent, Send queues one e-mail per person."""
+
+    audience = RadioField("Send to", default=MessageAudience.REGISTERED.value,
+                          validators=[InputRequired(message="Choose who receives the message.")])
+    subject = StringField("Subject", validators=[DataRequired(message="Give the message a subject."),
+                                                 Length(max=200, message="Keep the subject under 200 characters.")])
+    body = TextAreaField("Message", description="Markdown. Each e-mail begins “Hello” and the person's name, and "
+                                                "ends with your name and a link to the event's page.",
+                         validators=[DataRequired(message="Write the message."),
+                                     Length(max=LONG_TEXT, message=f"Keep the message under {LONG_TEXT} characters.")])
+    #: one per rendered form: a resubmission (double click, retry) finds the message it already sent
+    request_key = HiddenField(default=lambda: secrets.token_urlsafe(24), validators=[
+        InputRequired(message="This form is out of date: reload the page and write the message again."),
+        Length(max=64, message="This form is out of date: reload the page and write the message again.")])
+    preview = SubmitField("Preview")
+    send = SubmitField("Send")
+
+    def __init__(self, *args, sizes: dict[MessageAudience, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sizes = sizes
+        self.audience.choices = [(audience.value, f"{audience.label} ({quantity(sizes[audience], 'person', 'people')})")
+                                 for audience in MessageAudience]
+
+    def validate_audience(self, field):
+        if field.data in {a.value for a in MessageAudience} and not self.sizes[MessageAudience(field.data)]:
+            raise ValidationError("Nobody is in this audience yet: choose another.")

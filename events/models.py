@@ -429,3 +429,34 @@ class SessionRating(db.Model):
     rating: Mapped[int] = mapped_column()
 
     response: Mapped[FeedbackResponse] = relationship(back_populates="ratings")
+
+
+class MessageAudience(enum.Enum):
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    CHECKED_IN = "checked_in"
+
+    @property
+    def label(self) -> str:
+        return {"registered": "Everyone holding a place", "waitlisted": "Everyone on the waitlist",
+                "checked_in": "Everyone checked in on any day"}[self.value]
+
+
+class EventMessage(db.Model):
+    """An e-mail the organisers sent to an event's registrants, kept so they can see what was said to whom."""
+
+    __tablename__ = "event_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    audience: Mapped[MessageAudience] = mapped_column(_stored_as_value(MessageAudience))
+    subject: Mapped[str] = mapped_column(String(200))
+    #: Markdown, sent as the e-mail's text
+    body: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column()
+    #: one per rendered form: a resubmission (double click, retry) finds the message it already sent
+    request_key: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    sent_by: Mapped["User | None"] = relationship()  # noqa: F821

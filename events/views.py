@@ -15,13 +15,14 @@ from certificates.operations import normalise_code
 from certificates.views import verification_limit
 from core.db import paginate, utcnow
 from core.errors import back_on_refusal
-from core.extensions import db
+from core.extensions import db, limiter
 from core.forms import ActionForm
 from core.permissions import require
 from core.spreadsheets import inert
+from core.text import quantity
 from core.urls import absolute_url
 from core.web import private_attachment, safe_redirect_target
-from events import checkin, choices, feedback, media
+from events import checkin, choices, feedback, media, messages
 from events import operations as ops
 from events import registration as registrations
 from events.attendance import attendance_pdf
@@ -29,6 +30,7 @@ from events.forms import (
     CheckInForm,
     CheckInSearchForm,
     EventForm,
+    MessageForm,
     PublishForm,
     RegisterMembersForm,
     SessionForm,
@@ -36,7 +38,15 @@ from events.forms import (
     choose_sessions_form,
 )
 from events.media_views import session_editor
-from events.models import AttendanceCertificate, Event, EventRegistration, EventSession, RegistrationState, Speaker
+from events.models import (
+    AttendanceCertificate,
+    Event,
+    EventRegistration,
+    EventSession,
+    MessageAudience,
+    RegistrationState,
+    Speaker,
+)
 from events.programme import by_day
 
 _PROGRAMME = (selectinload(Event.organiser),
@@ -170,6 +180,39 @@ def list_registrations(event_id: int):
     page = paginate(registrations.registrations_of(event))
     return render_template("events/list_registrations.html", event=event, page=page, action_form=ActionForm(),
                            taken=registrations.places_taken([event.id]).get(event.id, 0))
+
+
+def _sender_key() -> str:
+    return f"event-message:{current_user.get_id()}"
+
+
+def _was_sent(response) -> bool:
+    return response.status_code == 302
+
+
+@login_required
+@limiter.limit("20 per hour", methods=["POST"], key_func=_sender_key, deduct_when=_was_sent,
+               error_message="You have sent 20 messages in the last hour. Wait a while before sending another.")
+def message_registrants(event_id: int):
+    event = _event_or_404(event_id)
+    require(event.can_edit(current_user))
+    form = MessageForm(sizes=messages.audience_sizes(event))
+    preview = None
+    if form.validate_on_submit():
+        if form.send.data:
+            message, is_new = messages.send_message(event, MessageAudience(form.audience.data),
+                                                    form.subject.data.strip(), form.body.data.strip(), current_user,
+                                                    form.request_key.data)
+            db.session.commit()
+            if is_new:
+                flash(f"Message sent to {quantity(message.recipients, 'person', 'people')}.", "success")
+            else:
+                flash("This message had been sent already; it was not sent again.", "info")
+            return redirect(url_for("events.message_registrants", event_id=event.id))
+        preview = messages.preview(event, form.body.data.strip(), current_user)
+    return render_template("events/message_registrants.html", event=event, form=form, preview=preview,
+                           recipients=form.sizes.get(MessageAudience(form.audience.data)) if preview else None,
+                           page=paginate(messages.messages_of(event))), 400 if form.errors else 200
 
 
 def _registration_or_404(registration_id: int) -> EventRegistration:

@@ -19,6 +19,8 @@ from core.db import utcnow
 from core.extensions import db
 from courses.models import Course, CourseModule, Enrolment, EnrolmentState, Run
 from curriculum.models import Lesson, Module, Quiz
+from events.attendance import hours_label
+from events.checkin import AttendedEvent, attended_by
 from mentoring.models import Booking, BookingState
 from modules.completion import ModuleState, gather, module_state, state_date
 from modules.models import FINISHED_STATES, Attempt, LessonRead, SignOff, SignOffEvent
@@ -52,6 +54,11 @@ class TraineeReport:
     attempts: list[Attempt]
     sign_off_events: list[SignOffEvent]
     sessions: list[Booking]
+    attended_events: list[AttendedEvent]
+
+    @property
+    def event_hours(self) -> float:
+        return round(sum(item.hours for item in self.attended_events), 2)
 
     @property
     def modules_done(self) -> int:
@@ -107,7 +114,8 @@ def build_report(member: User, zone: ZoneInfo) -> TraineeReport:
         .order_by(Booking.starts_at.desc()).limit(50).options(selectinload(Booking.mentor))).all()
     return TraineeReport(member=member, modules=lines, progress=progress_by_day(reads, zone),
                          lessons_total=sum(line.lessons_total for line in lines), attempts=list(attempts),
-                         sign_off_events=list(events), sessions=list(sessions))
+                         sign_off_events=list(events), sessions=list(sessions),
+                         attended_events=attended_by(member.id))
 
 
 def progress_by_day(read_times: list[datetime], zone: ZoneInfo) -> list[ProgressPoint]:
@@ -205,4 +213,8 @@ def report_pdf(report: TraineeReport, zone: ZoneInfo, generated_at: datetime) ->
             [(booking.topic, booking.mentor.display_name, when(booking.starts_at),
               booking.attendance.value if booking.attendance else "—") for booking in report.sessions],
             "No sessions yet.")
+    section(f"Events attended ({hours_label(report.event_hours)} of training)", ("Event", "Days", "Hours"),
+            [(item.title, ", ".join(f"{day:%d %b %Y}" for day in item.days), f"{item.hours:g}")
+             for item in report.attended_events],
+            "No event attended yet.")
     return bytes(pdf.output())

@@ -188,6 +188,8 @@ RULES = {
     ("events.cancel_registration", "POST"): ("/event-registrations/{event_registration}/cancel",
                                              {"trainee", "leader", "mentor", "admin"}),
     ("events.list_registrations", "GET"): ("/events/{event}/registrations", {"mentor", "admin"}),
+    ("events.message_registrants", "GET"): ("/events/{event}/messages", {"mentor", "admin"}),
+    ("events.message_registrants", "POST"): ("/events/{event}/messages", {"mentor", "admin"}),
     ("events.show_ticket", "GET"): ("/event-registrations/{event_registration}/ticket",
                                     {"trainee", "leader", "mentor", "admin"}),
     # Choosing sessions: whoever may see the registration (the person, their leader, the organiser, administrators).
@@ -304,6 +306,8 @@ FORMS = {
     ("events.create_event", "POST"): _EVENT,
     ("events.edit_event", "POST"): _EVENT,
     ("events.publish_event", "POST"): {"publish": "no"},
+    ("events.message_registrants", "POST"): {"audience": "registered", "subject": "Rooms", "body": "Room 2.",
+                                             "request_key": "world-message", "preview": "Preview"},
     ("events.check_in_person", "POST"): {"registration_id": "{event_registration}", "day": "{event_day}"},
     ("events.add_session", "POST"): _SESSION,
     ("events.edit_session", "POST"): _SESSION,

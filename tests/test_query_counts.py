@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from courses.models import EnrolmentState
+from tests.events.helpers import grow_events
 from tests.mentoring.helpers import grow_sessions
 from tests.modules.signoff_helpers import grow_sign_offs
 
@@ -33,6 +34,7 @@ def grow(make_organisation, make_user, make_run, enrol):
         db.session.commit()
         grow_sessions(scale, trainee, mentor)
         grow_sign_offs(scale, trainee, run, members)
+        grow_events(scale, trainee, members, mentor)
 
     return add
 
@@ -86,6 +88,11 @@ BUDGETS = {
     ("mentor", "/sign-offs/{sign_off}"): 16,
     ("trainee", "/sign-offs/{sign_off}"): 11,
     ("trainee", "/notices"): 4,
+    ("anonymous", "/events"): 3,
+    ("trainee", "/events/{event}"): 10,
+    ("trainee", "/event-registrations/{event_registration}/ticket"): 8,
+    ("trainee", "/event-registrations/{event_registration}/sessions"): 9,
+    ("leader", "/organisations/{organisation}/members/{trainee}/report"): 17,
 }
 
 
@@ -104,6 +111,7 @@ def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries,
     from certificates.models import Certificate
     from certificates.operations import new_code
     from core.db import utcnow
+    from events.models import Event, EventRegistration
     from modules.attempts import start_attempt
     from tests.modules.quiz_helpers import awaiting_marking
 
@@ -114,7 +122,10 @@ def test_page_queries_do_not_grow_with_the_data(client, login_as, count_queries,
     db.session.add(certificate)
     db.session.commit()
     template = url
-    url = url.format(organisation=organisation.id, run=first_run.id, quiz=attempt.quiz_id, attempt=attempt.id,
+    event_registration = db.session.scalar(db.select(EventRegistration).join(Event).where(
+        EventRegistration.user_id == people["trainee"].id, Event.starts_at > utcnow()).order_by(EventRegistration.id))
+    url = url.format(organisation=organisation.id, trainee=people["trainee"].id,
+                     event=event_registration.event_id, event_registration=event_registration.id, run=first_run.id, quiz=attempt.quiz_id, attempt=attempt.id,
                      in_progress=in_progress.id, mentor=people["mentor"].id, certificate=certificate.code,
                      sign_off=db.session.scalar(db.select(SignOff.id).where(
                          SignOff.learner_id == people["trainee"].id)))

@@ -89,3 +89,23 @@ def attend(registration: EventRegistration, organiser, day: int = 0) -> Attendan
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)
+
+
+def grow_events(scale: int, trainee, members, organiser) -> None:
+    """For the query-count test: `scale` past two-day events (two workshops to choose and a talk) and as many
+    upcoming ones, the trainee and the members registered at each, choosing sessions and checked in at the past."""
+    from events.models import SessionChoice, SessionChoiceState
+
+    for number in range(scale):
+        for starts_in in (timedelta(days=-60 - number), timedelta(days=30 + number)):
+            event = new_event(f"Conference {number}", days=2, starts_in=starts_in, organiser=organiser)
+            new_session(event, "Opening", start=time(9, 30))
+            workshops = [new_session(event, f"Workshop {stream}", day=1, start=time(11), room=f"Room {stream}",
+                                     kind=SessionKind.WORKSHOP, choice_capacity=100) for stream in (1, 2)]
+            for index, person in enumerate([trainee, *members[:2]]):
+                registration = new_registration(event, person)
+                db.session.add(SessionChoice(registration_id=registration.id, session_id=workshops[index % 2].id,
+                                             state=SessionChoiceState.CHOSEN))
+                db.session.commit()
+                if starts_in < timedelta(0):
+                    attend(registration, organiser)
