@@ -89,7 +89,7 @@ BUDGETS = {
     ("trainee", "/sign-offs/{sign_off}"): 11,
     ("trainee", "/notices"): 4,
     ("anonymous", "/events"): 3,
-    ("trainee", "/events/{event}"): 10,
+    ("trainee", "/events/{event}"): 11,
     ("trainee", "/event-registrations/{event_registration}/ticket"): 8,
     ("trainee", "/event-registrations/{event_registration}/sessions"): 9,
     ("leader", "/organisations/{organisation}/members/{trainee}/report"): 17,
