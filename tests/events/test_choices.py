@@ -127,6 +127,7 @@ def test_a_full_session_is_refused_and_a_cancelled_registration_frees_its_places
     page = client.get(f"/event-registrations/{theirs.id}/sessions").text
     [radio] = re.findall(rf'<input[^>]*value="{files.id}"[^>]*>', page)
     assert "disabled" in radio and "Full" in page
+    assert all("disabled" not in none for none in re.findall(r'<input[^>]*value="0"[^>]*>', page))
     response = client.post(f"/event-registrations/{theirs.id}/sessions",
                            data={f"group_{sessions['interviews'].id}": files.id}, follow_redirects=True)
     assert "Reading case files has just filled up. Choose another session at that time." in response.text
