@@ -4,8 +4,8 @@ What organisers e-mailed an event's registrants (subject, Markdown body,
 audience, how many), with the form's request key unique so a double submit
 sends once.
 
-Revision ID: 0031
-Revises: 0030
+Revision ID: 0032
+Revises: 0031
 Create Date: 2026-12-03 08:57:50.970028
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0031'
-down_revision = '0030'
+revision = '0032'
+down_revision = '0031'
 branch_labels = None
 depends_on = None
 
