@@ -286,13 +286,14 @@ def test_an_administrator_uploads_replaces_and_removes_a_speakers_photo(client, 
     assert client.get(f"/speakers/{speaker.id}/photo").status_code == 404
 
 
-def test_the_programme_shows_speakers_photos_named_by_their_speaker(client, db):
+def test_the_programme_shows_speakers_photos_beside_their_names_without_saying_the_name_twice(client, db):
     speaker = new_speaker("Prof. Lee Okafor")
     give_photo(speaker)
     event = new_event()
     new_session(event, speakers=[speaker])
     page = client.get(f"/events/{event.id}").text
-    assert re.search(r'<img class="speaker-avatar" src="/speakers/\d+/photo\?v=[^"]+" alt="Prof. Lee Okafor"', page)
+    assert re.search(r'<img class="speaker-avatar" src="/speakers/\d+/photo\?v=[^"]+" alt="" [^>]*>\s*'
+                     r'<a href="/speakers/\d+">Prof. Lee Okafor</a>', page)
 
 
 def test_programme_archive_speaker_and_module_pages_run_a_fixed_number_of_queries(client, db, count_queries,
