@@ -16,7 +16,9 @@ from core.timezones import local_to_utc
 from curriculum.models import Module
 from events import media
 from events.models import (
+    AttendanceCertificate,
     Event,
+    EventCheckIn,
     EventKind,
     EventRegistration,
     EventSession,
@@ -79,9 +81,17 @@ WORKSHOP_PROGRAMME = [
     (0, time(10, 0), time(11, 15), "", "Is it eligible? The CCRC's criteria in practice", SessionKind.TALK,
      ["Priya Raman"], ["intake-eligibility"]),
     (0, time(11, 15), time(11, 30), "", "Break", SessionKind.BREAK, [], []),
-    (0, time(11, 30), time(13, 0), "", "Triage exercise: three mock applications", SessionKind.WORKSHOP,
-     ["Grace Mensah"], ["intake-eligibility"]),
+    (0, time(11, 30), time(13, 0), "Stream A: Moot court", "Triage exercise: three mock applications",
+     SessionKind.WORKSHOP, ["Grace Mensah"], ["intake-eligibility"]),
+    (0, time(11, 30), time(13, 0), "Stream B: Seminar room", "Drafting the summary of grounds",
+     SessionKind.WORKSHOP, ["Priya Raman"], ["ccrc-applications"]),
 ]
+
+#: the workshop's parallel sessions, each person chooses one: the places in each
+CHOICE_PLACES = {"Triage exercise: three mock applications": 4, "Drafting the summary of grounds": 4}
+
+#: who checked in at the conference on both days (the other attendees came on the first day only)
+BOTH_DAYS = {"trainee@example.org", "leader@example.org"}
 
 
 def _speakers() -> dict[str, Speaker]:
@@ -109,7 +119,8 @@ def _event(title: str, kind: EventKind, first_day: date, days: int, starts: time
         event.sessions.append(EventSession(
             title=session_title, kind=session_kind, room=room, starts_at=local_to_utc(local_day, start, ZONE),
             ends_at=local_to_utc(local_day, end, ZONE), speakers=[speakers[name] for name in names],
-            modules=[modules[slug] for slug in slugs if slug in modules]))
+            modules=[modules[slug] for slug in slugs if slug in modules],
+            choice_capacity=CHOICE_PLACES.get(session_title)))
     for email in ATTENDEES[title]:
         event.registrations.append(EventRegistration(user=people[email], state=RegistrationState.REGISTERED,
                                                      code=new_code(), registered_by=people["leader@example.org"]))
@@ -122,7 +133,7 @@ def load_events_demo(people) -> None:
     speakers = _speakers()
     _photos(speakers.values())
     today = utcnow().date()
-    _event(CONFERENCE, EventKind.CONFERENCE, today - timedelta(days=60), 2, time(9, 30), time(12, 0), 120,
+    held = _event(CONFERENCE, EventKind.CONFERENCE, today - timedelta(days=60), 2, time(9, 30), time(12, 0), 120,
            CONFERENCE_PROGRAMME, speakers, people,
            "Two days with practitioners and researchers on the causes of wrongful convictions — mistaken "
            "identification, flawed forensic science, non-disclosure — and on how they are challenged.",
@@ -132,8 +143,23 @@ def load_events_demo(people) -> None:
            "A hands-on morning: apply the CCRC's eligibility criteria to three mock applications, with the "
            "people who have done it for years.", "Caseworkers in their first year")
     db.session.flush()
+    if held is not None:
+        _check_ins(held, people)
     conference = db.session.scalar(select(Event).where(Event.title == CONFERENCE))
     _recordings_and_slides(conference)
+
+
+def _check_ins(conference: Event, people) -> None:
+    """The conference's attendees checked in at the door (so their dashboards show the hours), with certificates."""
+    by_email = {person.id: email for email, person in people.items()}
+    for registration in conference.registrations:
+        days = conference.days if by_email.get(registration.user_id) in BOTH_DAYS else conference.days[:1]
+        for day in days:
+            db.session.add(EventCheckIn(registration_id=registration.id, day=day,
+                                        checked_in_at=local_to_utc(day, time(9, 20), ZONE),
+                                        checked_in_by_id=conference.organiser_id))
+        db.session.add(AttendanceCertificate(registration_id=registration.id, code=new_code(),
+                                             issued_at=local_to_utc(days[0], time(9, 20), ZONE)))
 
 
 def _recordings_and_slides(conference: Event) -> None:

@@ -34,6 +34,9 @@ def test_demo_load_adds_a_past_conference_and_an_upcoming_workshop(runner, clien
         assert media.slides_folder.path_of(slides.file_key).read_bytes().startswith(b"%PDF")
     assert not workshop.is_past() and workshop.is_registration_open() and len(workshop.days) == 1
     assert "3 of 7 places left" in client.get(f"/events/{workshop.id}").text
+    assert "4 of 4 places left" in client.get(f"/events/{workshop.id}").text  # each parallel workshop
+    client.post("/sign-in", data={"email": "trainee@example.org", "password": "demo password 123"})
+    assert "Events attended (CPD)" in client.get("/dashboard").text
     assert "Recording (on video.example.org)" in client.get("/events/past").text
 
     assert workshop.title in client.get("/events").text
