@@ -3,9 +3,11 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1/casework_bench .venv/bin/python -m bench.load
     make bench            # migrate, seed and load a fresh database in one go (BENCH_SCALE, BENCH_SECONDS)
 
-Serves `bench.wsgi:app` (the app plus the bare route) with gunicorn, signs each role in with a real
-server-side session, then for every page runs wrk for BENCH_SECONDS on the bare route and then on the
-page (same person, same connections), so both share whatever else the machine is doing at that moment.
+Serves `bench.wsgi:app` (the app plus the bare route) with gunicorn, its fragment cache in Redis as in production
+(BENCH_CACHE_REDIS_URL, default redis://127.0.0.1:6379/0), signs each role in with a real
+server-side session, then for every page runs wrk for BENCH_SECONDS in all on the bare route and on the
+page (same person, same connections), taking turns in BENCH_ROUNDS short runs each, so both share whatever
+else the machine is doing at that moment.
 Prints per page: requests per second, the ratio to the bare route, p50/p95/p99 latency and the SQL
 statements one request runs, and the load average (the machine is shared: the ratio is the figure to
 compare between runs). Needs `wrk` (Debian: apt-get install wrk).
@@ -15,6 +17,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -117,8 +120,19 @@ def wrk(base: str, path: str, cookie: str, seconds: int, connections: int, scrip
     return result
 
 
+def _combined(runs: list[dict]) -> dict:
+    """Requests per second over all the runs together, and each latency percentile as the median of the runs'."""
+    combined = {"rps": sum(run["requests"] for run in runs) / sum(run["seconds"] for run in runs)}
+    for percentile in ("p50", "p95", "p99"):
+        combined[percentile] = statistics.median(run[percentile] for run in runs)
+    return combined
+
+
 def serve(port: int, workers: int) -> subprocess.Popen:
-    environment = dict(os.environ, SECRET_KEY=SECRET, RATELIMIT_ENABLED="false")
+    # As in production, the workers share their page fragments in Redis (keys of the bench's own).
+    environment = dict(os.environ, SECRET_KEY=SECRET, RATELIMIT_ENABLED="false",
+                       CACHE_REDIS_URL=os.environ.get("BENCH_CACHE_REDIS_URL", "redis://127.0.0.1:6379/0"),
+                       CACHE_KEY_PREFIX="casework-bench:")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
                                f"127.0.0.1:{port}", "--log-level", "warning", "bench.wsgi:app"],
                               env=environment, start_new_session=True)
@@ -135,6 +149,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "15")),
                         help="length of each wrk run (default 15)")
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "3")),
+                        help="turns the bare route and the page take, each of seconds/rounds (default 3)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8719)
@@ -169,11 +185,15 @@ def main():
             # Statements of a request as every later one runs them: each worker has loaded its cached curriculum
             # structure by now, and the fewest of a few skips a session's occasional last-seen write.
             statements = min(fetch(base, path, cookies[role])[1] for _ in range(arguments.workers))
-            bare = wrk(base, "/_bench/bare", cookies[role], arguments.seconds, arguments.connections, str(script))
-            drain(base, cookies[role], arguments.workers)
-            page = wrk(base, path, cookies[role], arguments.seconds, arguments.connections, str(script))
-            drain(base, cookies[role], arguments.workers)
-            assert not (page["errors"] or page["bad_status"]), (name, page)
+            # Bare and page take turns in short runs, so a burst of the machine's other work falls on both.
+            bares, runs = [], []
+            for _ in range(arguments.rounds):
+                for path_run, results_of in (("/_bench/bare", bares), (path, runs)):
+                    results_of.append(wrk(base, path_run, cookies[role], arguments.seconds // arguments.rounds,
+                                          arguments.connections, str(script)))
+                    drain(base, cookies[role], arguments.workers)
+            assert not any(run["errors"] or run["bad_status"] for run in runs), (name, runs)
+            bare, page = _combined(bares), _combined(runs)
             load = os.getloadavg()[0]
             row = {"page": name, "path": path, "statements": statements, "rps": page["rps"], "bare_rps": bare["rps"],
                    "ratio": page["rps"] / bare["rps"], "p50": page["p50"] / 1000, "p95": page["p95"] / 1000,
