@@ -98,6 +98,8 @@ def load_config(instance_path: Path) -> dict:
         "MAIL_SEND_AFTER_COMMIT": _flag("MAIL_SEND_AFTER_COMMIT", True),
         #: how long a worker leaves a message alone while the committing process sends it
         "MAIL_AFTER_COMMIT_GRACE": int(os.environ.get("MAIL_AFTER_COMMIT_GRACE", "120")),
+        #: how many messages of one transaction are sent that way; the rest are left to the delivery workers
+        "MAIL_SEND_AFTER_COMMIT_LIMIT": int(os.environ.get("MAIL_SEND_AFTER_COMMIT_LIMIT", "20")),
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
         #: how long a worker holds the messages it claimed before another may take them
         "MAIL_LEASE_SECONDS": int(os.environ.get("MAIL_LEASE_SECONDS", "300")),

@@ -129,6 +129,10 @@ class TransactionBound:
         session.connection()
         self._pending(session).setdefault(_innermost(session), []).append(item)
 
+    def count(self) -> int:
+        """How many items the session's open transactions hold."""
+        return sum(len(items) for items in self._pending(db.session()).values())
+
     def _pending(self, session: Session) -> dict[SessionTransaction, list]:
         return session.info.setdefault(self.key, {})
 

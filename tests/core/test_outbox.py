@@ -94,6 +94,23 @@ def test_a_message_sent_after_commit_is_not_due_for_a_worker_meanwhile(app, db):
     assert row.next_attempt_at >= utcnow() + timedelta(seconds=app.config["MAIL_AFTER_COMMIT_GRACE"] - 5)
 
 
+def test_past_the_limit_a_transactions_messages_are_left_to_the_workers_at_once(app, db, outbox):
+    app.config["MAIL_SEND_AFTER_COMMIT_LIMIT"], saved = 2, app.config["MAIL_SEND_AFTER_COMMIT_LIMIT"]
+    try:
+        with app.test_request_context():
+            rows = [queue_mail(f"p{n}@example.org", "To everyone", "body") for n in range(5)]
+            db.session.commit()
+        sent_now = {message["To"] for message in outbox()}
+        assert sent_now == {"p0@example.org", "p1@example.org"}
+        assert all(row.next_attempt_at > utcnow() for row in rows[:2])  # being sent: not due for a worker
+        assert all(row.next_attempt_at <= utcnow() for row in rows[2:])
+        with app.app_context():
+            assert deliver_due() == (3, 0)
+        assert sorted(message["To"] for message in outbox()) == [row.recipient for row in rows]
+    finally:
+        app.config["MAIL_SEND_AFTER_COMMIT_LIMIT"] = saved
+
+
 def test_a_worker_delivers_what_is_due_over_smtp(app, db):
     with smtp_server(app) as (server, _), app.test_request_context():
         rows = [queue_mail(f"p{n}@example.org", f"Hello {n}", "body") for n in range(3)]
