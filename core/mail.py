@@ -9,8 +9,9 @@ Delivery:
   on by default): the message is sent from memory and its row marked sent when
   the app context ends. Such rows are not due for `MAIL_AFTER_COMMIT_GRACE`
   seconds, so a delivery worker does not send them a second time meanwhile.
-  At most `MAIL_SEND_AFTER_COMMIT_LIMIT` messages of one transaction go this
-  way; the rest (a message to an event's registrants) are due for workers at once;
+  At most `MAIL_SEND_AFTER_COMMIT_LIMIT` messages of one request's transaction
+  go this way; the rest (a message to an event's registrants) are due for
+  workers at once;
 - by `flask mail deliver` (a long-lived worker, or `--once` from cron): claims due
   rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers share the
   work), sends them, and on failure retries with growing delays until
@@ -32,7 +33,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from flask.cli import AppGroup
 from sqlalchemy import Enum, Index, LargeBinary, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -101,8 +102,9 @@ def queue_mail(to: str, subject: str, body: str, attachments=(), html: str | Non
     message = build_message(to, subject, body, attachments, html)
     config = current_app.config
     # A message to a whole audience must not hold its request open while SMTP takes each one: past the limit,
-    # messages are due for the delivery workers at once instead.
-    send_now = config["MAIL_SEND_AFTER_COMMIT"] and _sent_after_commit.count() < config["MAIL_SEND_AFTER_COMMIT_LIMIT"]
+    # a request's messages are due for the delivery workers at once instead. Commands (reminders) send them all.
+    send_now = config["MAIL_SEND_AFTER_COMMIT"] and (
+        not has_request_context() or _sent_after_commit.count() < config["MAIL_SEND_AFTER_COMMIT_LIMIT"])
     row = OutgoingMail(message_id=message["Message-ID"], recipient=to, subject=subject[:300], content=bytes(message),
                        next_attempt_at=_first_due() if send_now else utcnow())
     db.session.add(row)
