@@ -1,7 +1,6 @@
 """Real presentations and photos for the recordings, slides and photos tests (and the access matrix's world)."""
 import io
 import tempfile
-import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -9,24 +8,15 @@ from PIL import Image
 
 from events import media
 from events.models import EventSession, MaterialKind, SessionMaterial, Speaker
-from tests.modules.signoff_helpers import pdf_bytes
+from tests.modules.signoff_helpers import office_open_xml_bytes, opendocument_bytes, pdf_bytes
 
 
 def pptx_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
-        archive.writestr("ppt/presentation.xml", '<?xml version="1.0"?><p:presentation/>')
-    return buffer.getvalue()
+    return office_open_xml_bytes("ppt/presentation.xml", "p:presentation")
 
 
 def odp_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.presentation")
-        archive.writestr("content.xml", '<?xml version="1.0"?><office:document-content/>')
-    return buffer.getvalue()
+    return opendocument_bytes("application/vnd.oasis.opendocument.presentation")
 
 
 def photo_bytes(size=(1200, 800), image_format="JPEG", mode="RGB", exif=None) -> bytes:

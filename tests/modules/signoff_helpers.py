@@ -13,21 +13,31 @@ def pdf_bytes(text: str = "My answer") -> bytes:
     return bytes(document.output())
 
 
-def docx_bytes() -> bytes:
+def office_open_xml_bytes(main_part: str, root: str) -> bytes:
+    """The smallest zip an Office Open XML file (docx, pptx) is recognised by."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
         archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
-        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document/>')
+        archive.writestr(main_part, f'<?xml version="1.0"?><{root}/>')
     return buffer.getvalue()
+
+
+def opendocument_bytes(mimetype: str) -> bytes:
+    """The smallest zip an OpenDocument file (odt, odp) is recognised by: its mimetype entry first."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype)
+        archive.writestr("content.xml", '<?xml version="1.0"?><office:document-content/>')
+    return buffer.getvalue()
+
+
+def docx_bytes() -> bytes:
+    return office_open_xml_bytes("word/document.xml", "w:document")
 
 
 def odt_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", '<?xml version="1.0"?><office:document-content/>')
-    return buffer.getvalue()
+    return opendocument_bytes("application/vnd.oasis.opendocument.text")
 
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
