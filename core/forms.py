@@ -3,12 +3,13 @@ from datetime import date
 
 import wtforms
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import RadioField, SelectField, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from core.db import MAX_INT, MIN_INT
-from core.timezones import is_valid_timezone, timezone_choices
+from core.timezones import is_valid_timezone, zone_options
 
 
 def _none_as_empty(value):
@@ -83,15 +84,24 @@ class ActionForm(Form):
     """A bare form for POST-only buttons (withdraw, approve, sign out): it carries the CSRF token."""
 
 
+class _ZoneSelect:
+    """A select of the process's ready-made zone options (see `zone_options`)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{zone_options(field.data)}</select>")
+
+
 class TimezoneField(SelectField):
     """A choice of IANA time zones; anything else is refused beside the field.
 
     It renders as a select that static/zone-select.js (loaded on every page) makes searchable.
     """
 
+    widget = _ZoneSelect()
+
     def __init__(self, label=None, render_kw=None, **kwargs):
-        super().__init__(label, choices=lambda: [(name, name.replace("_", " ")) for name in timezone_choices()],
-                         render_kw={"data-zone-search": True, **(render_kw or {})}, **kwargs)
+        super().__init__(label, render_kw={"data-zone-search": True, **(render_kw or {})}, **kwargs)
 
     def pre_validate(self, form):
         if not is_valid_timezone(self.data):

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 
 @lru_cache
@@ -14,6 +15,21 @@ def timezone_choices() -> list[str]:
 
 def is_valid_timezone(name: str) -> bool:
     return name in timezone_choices()
+
+
+def zone_options(selected: str | None) -> Markup:
+    """Every zone as an <option> (underscores shown as spaces), `selected` marked when it is a zone.
+
+    A select of ~600 zones costs more to render than the rest of a page, so each process builds it once
+    per zone chosen; any other value shows the zones with none chosen.
+    """
+    return _zone_options(selected if is_valid_timezone(selected) else None)
+
+
+@lru_cache(maxsize=64)
+def _zone_options(selected: str | None) -> Markup:
+    return Markup("".join(f'<option value="{escape(name)}"{" selected" if name == selected else ""}>'
+                          f'{escape(name.replace("_", " "))}</option>' for name in timezone_choices()))
 
 
 def viewer_timezone() -> ZoneInfo:

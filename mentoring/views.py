@@ -11,7 +11,7 @@ from core.db import lock_for_update, paginate, utcnow
 from core.extensions import db
 from core.forms import ActionForm, DateField
 from core.permissions import require
-from core.timezones import is_valid_timezone, timezone_choices, viewer_timezone
+from core.timezones import is_valid_timezone, viewer_timezone, zone_options
 from core.web import private_attachment
 from courses.models import Enrolment, EnrolmentState, Run, run_mentors
 from mentoring import bookings as ops
@@ -133,7 +133,7 @@ def book_slot(mentor_id: int):
     zone = _shown_zone()
     return render_template("mentoring/book_slot.html", profile=profile, length=_minutes(length), start=start,
                            form=form, problem=problem, taken_message=TAKEN, zone=zone.key,
-                           zones=timezone_choices(), **_one_week(free, zone)), status
+                           zone_options=zone_options(zone.key), **_one_week(free, zone)), status
 
 
 @login_required
