@@ -7,6 +7,7 @@ mentor from its start until its end plus the buffer; the same rule is
 enforced by the database (see `Booking.blocked_from`), so what these
 functions call free is exactly what the database will accept.
 """
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -87,14 +88,23 @@ def open_intervals(rules: Rules, first_day: date, last_day: date) -> list[Interv
     return intervals
 
 
-def _overlaps(start: datetime, end: datetime, taken) -> bool:
-    return any(start < taken_end and taken_start < end for taken_start, taken_end in taken)
+class _Taken:
+    """Busy intervals joined where they overlap or touch, in order, so one bisection tells whether a time is free."""
 
+    def __init__(self, intervals):
+        self.starts: list[datetime] = []
+        self.ends: list[datetime] = []
+        for start, end in sorted(intervals):
+            if self.ends and start <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
 
-def is_free(start: datetime, length: timedelta, buffer: timedelta, busy: Busy) -> bool:
-    """Neither the mentor (session plus buffer) nor the learner (session) has anything in the way."""
-    return not (_overlaps(start, start + length + buffer, busy.mentor)
-                or _overlaps(start, start + length, busy.learner))
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        # The first interval ending after `start` is the only one that can: those after it begin later still.
+        index = bisect_right(self.ends, start)
+        return index < len(self.ends) and self.starts[index] < end
 
 
 def free_slots(rules: Rules, length: timedelta, busy: Busy, now: datetime) -> list[datetime]:
@@ -108,11 +118,14 @@ def free_slots(rules: Rules, length: timedelta, busy: Busy, now: datetime) -> li
     zone = ZoneInfo(rules.zone)
     first_day = earliest.astimezone(zone).date() - timedelta(days=1)
     last_day = latest.astimezone(zone).date() + timedelta(days=1)
+    mentor, learner = _Taken(busy.mentor), _Taken(busy.learner)
     slots = []
     for window_start, window_end in open_intervals(rules, first_day, last_day):
         start = window_start
         while start + length <= window_end:
-            if earliest <= start <= latest and is_free(start, length, rules.buffer, busy):
+            # The mentor is blocked for the session plus the buffer after it, the learner for the session.
+            if (earliest <= start <= latest and not mentor.overlaps(start, start + length + rules.buffer)
+                    and not learner.overlaps(start, start + length)):
                 slots.append(start)
             start += SLOT_STEP
     return sorted(set(slots))

@@ -68,6 +68,19 @@ def test_the_learners_own_sessions_are_busy_too_without_the_mentors_buffer():
     assert found[0] == at(2026, 12, 1, 15)
 
 
+def test_busy_times_given_out_of_order_nested_or_touching_all_block():
+    now = at(2026, 11, 30, 9)
+    # Mentor: 14:00-16:00 with a shorter range inside it listed first, and 16:00-16:30 touching it, so of the
+    # Tuesday window only 16:30 is free (30 minutes, no buffer). Learner: two touching sessions, in reverse order.
+    busy = Busy(mentor=((at(2026, 12, 1, 14, 30), at(2026, 12, 1, 14, 45)),
+                        (at(2026, 12, 1, 16), at(2026, 12, 1, 16, 30)), (at(2026, 12, 1, 14), at(2026, 12, 1, 16))))
+    found = free_slots(rules(horizon=timedelta(days=2), buffer=timedelta(0)), timedelta(minutes=30), busy, now)
+    assert found == [at(2026, 12, 1, 16, 30)]
+    busy = Busy(learner=((at(2026, 12, 1, 15), at(2026, 12, 1, 16)), (at(2026, 12, 1, 14, 30), at(2026, 12, 1, 15))))
+    found = free_slots(rules(horizon=timedelta(days=2)), timedelta(minutes=30), busy, now)
+    assert found == [at(2026, 12, 1, 14), at(2026, 12, 1, 16), at(2026, 12, 1, 16, 30)]
+
+
 def test_minimum_notice_is_inclusive_at_its_exact_edge():
     slot = at(2026, 12, 1, 14)
     assert slot in free_slots(rules(), HOUR, Busy(), slot - timedelta(hours=24))
