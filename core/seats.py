@@ -33,6 +33,12 @@ class Seating:
                                                     self.holder.state == self.seated)
             .group_by(self.parent)).all())
 
+    def taken_in(self, parent_id):
+        """Places held in the parent whose id is `parent_id` (a column of the enclosing query): a correlated count,
+        so the parents and their places come in one query."""
+        return (select(func.count()).where(self.parent == parent_id, self.holder.state == self.seated)
+                .scalar_subquery())
+
     def is_full(self, parent_id: int, capacity: int) -> bool:
         """No place is free (the parent row must be locked for the answer to hold until commit)."""
         return self.taken([parent_id]).get(parent_id, 0) >= capacity

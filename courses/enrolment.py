@@ -4,8 +4,6 @@ Every change to a run's seats happens with the run row locked
 (`lock_for_update`), so concurrent enrolments cannot overfill a run and
 two withdrawals cannot promote the same person. Flush only; views commit.
 """
-from datetime import datetime
-
 from flask import render_template
 from sqlalchemy import select
 
@@ -16,7 +14,7 @@ from core.db import lock_for_update, utcnow
 from core.extensions import db
 from core.seats import Seating
 from core.urls import absolute_url
-from courses.models import Course, Enrolment, EnrolmentState, Run
+from courses.models import Enrolment, EnrolmentState, Run
 
 SEATS = Seating(Enrolment, Enrolment.run_id, seated=EnrolmentState.ENROLLED, waiting=EnrolmentState.WAITLISTED)
 
@@ -86,8 +84,8 @@ def fill_from_waitlist(run: Run) -> list[Enrolment]:
     return list(waiting)
 
 
-def upcoming_runs(course_ids=None, now: datetime | None = None) -> list[Run]:
-    query = select(Run).join(Course).where(Run.starts_at > (now or utcnow()), Course.is_retired.is_(False))
-    if course_ids is not None:
-        query = query.where(Run.course_id.in_(list(course_ids)))
-    return db.session.scalars(query.order_by(Run.starts_at)).all()
+def upcoming_runs(course_ids) -> tuple[list[Run], dict[int, int]]:
+    """The runs of these courses yet to start, by date, and the confirmed seats per run, in one query."""
+    rows = db.session.execute(select(Run, SEATS.taken_in(Run.id)).where(
+        Run.course_id.in_(list(course_ids)), Run.starts_at > utcnow()).order_by(Run.starts_at)).all()
+    return [run for run, _ in rows], {run.id: taken for run, taken in rows}

@@ -64,12 +64,6 @@ class Course(db.Model):
     def modules(self) -> list[Module]:
         return [cm.module for cm in self.course_modules]
 
-    @property
-    def length_label(self) -> str:
-        if self.format is CourseFormat.MULTI_WEEK:
-            return f"{self.weeks} weeks"
-        return {CourseFormat.HALF_DAY: "Half a day", CourseFormat.FULL_DAY: "One day"}[self.format]
-
 
 class CourseModule(db.Model):
     __tablename__ = "course_modules"

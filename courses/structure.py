@@ -1,9 +1,9 @@
 """The curriculum's structure, cached in each process: modules with their lessons (titles, never bodies) and
-quiz settings, and each course's modules in order.
+quiz settings, and the courses with their modules in order.
 
-Dashboards, the matrix and completion read it instead of loading the same rows on every request. It
-changes only when content is loaded, and then: a flush in this process that writes a course, module,
-lesson or quiz drops this process's copy at once; the loader replaces the token in `curriculum_versions`,
+The catalogue, course pages, dashboards, the matrix and completion read it instead of loading the same rows on
+every request. It changes only when content is loaded, and then: a flush in this process that writes a course,
+module, lesson or quiz drops this process's copy at once; the loader replaces the token in `curriculum_versions`,
 which every other process compares with its own at most every CURRICULUM_CHECK_SECONDS (None: never,
 for tests, where every change is made in-process). The copy is plain values, shared by every request
 of the process, never rows of one request's session.
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.extensions import db
-from courses.models import Course, CourseModule
+from courses.models import Course, CourseFormat, CourseModule
 from curriculum.models import CurriculumVersion, Grading, Lesson, Module, Quiz
 
 #: the row `curriculum_versions` keeps
@@ -57,6 +57,10 @@ class ModuleInfo:
     lessons: list[LessonInfo] = field(default_factory=list)
     quiz: QuizInfo | None = None
 
+    @property
+    def minutes(self) -> int:
+        return sum(lesson.minutes for lesson in self.lessons)
+
 
 @dataclass(eq=False)
 class CourseModuleInfo:
@@ -67,11 +71,44 @@ class CourseModuleInfo:
 
 
 @dataclass(eq=False)
+class CourseInfo:
+    id: int
+    slug: str
+    title: str
+    format: CourseFormat
+    summary: str
+    audience: str
+    weeks: int | None
+    check_in_weeks: list[int]
+    is_retired: bool
+    #: its modules in course order
+    course_modules: list[CourseModuleInfo] = field(default_factory=list)
+
+    @property
+    def modules(self) -> list[ModuleInfo]:
+        return [course_module.module for course_module in self.course_modules]
+
+    @property
+    def length_label(self) -> str:
+        if self.format is CourseFormat.MULTI_WEEK:
+            return f"{self.weeks} weeks"
+        return {CourseFormat.HALF_DAY: "Half a day", CourseFormat.FULL_DAY: "One day"}[self.format]
+
+
+@dataclass(eq=False)
 class Structure:
     token: str | None
     modules: dict[int, ModuleInfo]
-    #: course id -> its modules in course order
-    course_modules: dict[int, list[CourseModuleInfo]]
+    #: every course, retired ones too (their runs remain), in catalogue order
+    courses: dict[int, CourseInfo]
+
+    def listed_courses(self) -> list[CourseInfo]:
+        return [course for course in self.courses.values() if not course.is_retired]
+
+    def listed_modules(self) -> list[ModuleInfo]:
+        """The modules not retired, by title."""
+        return sorted((module for module in self.modules.values() if not module.is_retired),
+                      key=lambda module: module.title.casefold())
 
 
 class _Cache:
@@ -91,11 +128,13 @@ def _load() -> Structure:
     for quiz in db.session.scalars(select(Quiz)):
         modules[quiz.module_id].quiz = QuizInfo(quiz.id, quiz.module_id, quiz.title, quiz.pass_mark,
                                                 quiz.attempts_allowed, quiz.grading)
-    course_modules: dict[int, list[CourseModuleInfo]] = {}
+    courses = {course.id: CourseInfo(course.id, course.slug, course.title, course.format, course.summary,
+                                     course.audience, course.weeks, list(course.check_in_weeks), course.is_retired)
+               for course in db.session.scalars(select(Course).order_by(Course.position, Course.id))}
     for row in db.session.scalars(select(CourseModule).order_by(CourseModule.course_id, CourseModule.position)):
-        course_modules.setdefault(row.course_id, []).append(
+        courses[row.course_id].course_modules.append(
             CourseModuleInfo(row.module_id, row.position, row.week, modules[row.module_id]))
-    return Structure(_token(), modules, course_modules)
+    return Structure(_token(), modules, courses)
 
 
 def _token() -> str | None:
@@ -124,7 +163,14 @@ def module(module_id: int) -> ModuleInfo:
 
 
 def course_modules(course_id: int) -> list[CourseModuleInfo]:
-    return current().course_modules.get(course_id, [])
+    course = current().courses.get(course_id)
+    return course.course_modules if course is not None else []
+
+
+def listed_course(slug: str) -> CourseInfo | None:
+    """The course the catalogue lists under `slug`. A slug unknown to this copy never reloads it (anyone can
+    type one); a course just loaded by another process is seen after its next token check."""
+    return next((course for course in current().listed_courses() if course.slug == slug), None)
 
 
 def invalidate() -> None:

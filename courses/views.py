@@ -13,27 +13,25 @@ from core.forms import ActionForm
 from core.permissions import require
 from core.web import safe_redirect_target
 from courses import enrolment as ops
+from courses import structure
 from courses.forms import CatalogueFilterForm, EnrolMembersForm, RunForm, RunStartForm
 from courses.models import Course, CourseFormat, CourseModule, Enrolment, EnrolmentState, Run
 from courses.runs import save_run
 from courses.scheduling import RunDraft, copy_of, defaults_for
-from curriculum.models import Module
+
+_FORMATS = {course_format.value for course_format in CourseFormat}
 
 
 def catalogue():
     form = CatalogueFilterForm(request.args)
-    topics = db.session.scalars(select(Module).where(Module.is_retired.is_(False)).order_by(Module.title)).all()
-    form.topic.choices = [("", "Any topic")] + [(m.slug, m.title) for m in topics]
-    query = (select(Course).where(Course.is_retired.is_(False)).order_by(Course.position)
-             .options(selectinload(Course.course_modules).selectinload(CourseModule.module)))
-    if form.format.data in {f.value for f in CourseFormat}:
-        query = query.where(Course.format == CourseFormat(form.format.data))
-    if form.topic.data:
-        query = query.where(Course.course_modules.any(CourseModule.module.has(Module.slug == form.topic.data)))
-    course_list = db.session.scalars(query).all()
-    runs = ops.upcoming_runs([c.id for c in course_list])
+    curriculum = structure.current()
+    form.topic.choices = [("", "Any topic")] + [(m.slug, m.title) for m in curriculum.listed_modules()]
+    course_list = [course for course in curriculum.listed_courses()
+                   if (form.format.data not in _FORMATS or course.format.value == form.format.data)
+                   and (not form.topic.data or any(module.slug == form.topic.data for module in course.modules))]
+    runs, seats = ops.upcoming_runs(course.id for course in course_list)
     return render_template("courses/catalogue.html", form=form, courses=course_list,
-                           runs_by_course=_group_runs(runs), seats=ops.seats_taken(r.id for r in runs))
+                           runs_by_course=_group_runs(runs), seats=seats)
 
 
 def _group_runs(runs) -> dict[int, list[Run]]:
@@ -44,17 +42,16 @@ def _group_runs(runs) -> dict[int, list[Run]]:
 
 
 def show_course(slug: str):
-    course = db.session.scalar(select(Course).where(Course.slug == slug, Course.is_retired.is_(False)).options(
-        selectinload(Course.course_modules).selectinload(CourseModule.module).selectinload(Module.lessons)))
+    course = structure.listed_course(slug)
     if course is None:
         abort(404)
-    runs = ops.upcoming_runs([course.id])
+    runs, seats = ops.upcoming_runs([course.id])
     mine = {}
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and runs:
         mine = {e.run_id: e for e in db.session.scalars(select(Enrolment).where(
             Enrolment.user_id == current_user.id, Enrolment.run_id.in_([r.id for r in runs])))}
-    return render_template("courses/show_course.html", course=course, runs=runs, mine=mine,
-                           seats=ops.seats_taken(r.id for r in runs), action_form=ActionForm())
+    return render_template("courses/show_course.html", course=course, runs=runs, mine=mine, seats=seats,
+                           action_form=ActionForm())
 
 
 def _run_or_404(run_id: int) -> Run:

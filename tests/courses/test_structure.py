@@ -4,6 +4,7 @@ from sqlalchemy import select, update
 
 from courses import structure
 from courses.loader import apply_curriculum
+from courses.models import Course
 from curriculum.models import CurriculumVersion, Lesson, Module
 
 
@@ -19,7 +20,14 @@ def test_the_structure_holds_modules_lessons_quizzes_and_course_order(db, curric
     assert [lesson.slug for lesson in info.lessons] == [lesson.slug for lesson in appeals.lessons]
     assert info.quiz.id == appeals.quiz.id and info.quiz.pass_mark == appeals.quiz.pass_mark
     assert all(lesson.module is info for lesson in info.lessons)
-    assert any(appeals.id in [cm.module_id for cm in modules] for modules in current.course_modules.values())
+    programme = db.session.scalar(select(Course).where(Course.slug == "two-week-programme"))
+    info = current.courses[programme.id]
+    assert (info.title, info.format, info.weeks, info.length_label) == (
+        programme.title, programme.format, 2, "2 weeks")
+    assert [(cm.module.slug, cm.week) for cm in info.course_modules] == [
+        (cm.module.slug, cm.week) for cm in programme.course_modules]
+    assert [course.slug for course in current.listed_courses()] == [
+        "appeals-workshop", "two-week-programme", "evidence-day"]
 
 
 def test_a_change_flushed_in_this_process_drops_the_cached_copy_at_once(db, curriculum):
