@@ -2,7 +2,6 @@ import secrets
 from datetime import datetime, timezone
 
 import wtforms
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     FieldList,
@@ -16,9 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.extensions import db
 from core.forms import DateField, Form, IdSelectField, IntegerField, MultiCheckboxField, TimezoneField, database_int
-from curriculum.models import Module
+from courses import structure
 from mentoring import places, slots
 from mentoring.models import Attendance
 from mentoring.places import Place, PlaceKind
@@ -270,8 +268,7 @@ class BookingForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        modules = db.session.execute(select(Module.id, Module.title).where(Module.is_retired.is_(False))
-                                     .order_by(Module.title)).all()
+        modules = sorted((m for m in structure.current().modules.values() if not m.is_retired), key=lambda m: m.title)
         self.module_id.choices = [(0, "No particular module")] + [(m.id, m.title) for m in modules]
 
 

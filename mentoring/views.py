@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
 from core.db import lock_for_update, paginate, utcnow
@@ -31,9 +31,10 @@ TAKEN = "This time was just taken."
 
 
 def _profile_or_404(mentor_id: int) -> MentorProfile:
-    profile = db.session.scalar(select(MentorProfile).where(MentorProfile.mentor_id == mentor_id).options(
-        selectinload(MentorProfile.mentor), selectinload(MentorProfile.windows),
-        selectinload(MentorProfile.overrides)))
+    # The mentor and the few weekly windows join the profile's row; the date overrides, which accumulate, follow.
+    profile = db.session.execute(select(MentorProfile).where(MentorProfile.mentor_id == mentor_id).options(
+        joinedload(MentorProfile.mentor), joinedload(MentorProfile.windows),
+        selectinload(MentorProfile.overrides))).unique().scalar_one_or_none()
     if profile is None:
         abort(404)
     return profile

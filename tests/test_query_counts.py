@@ -83,7 +83,7 @@ BUDGETS = {
     ("admin", "/admin/quizzes/{quiz}/regrade"): 7,
     ("trainee", "/mentoring/sessions"): 8,
     ("trainee", "/mentoring/sessions?show=past"): 8,
-    ("trainee", "/mentoring/mentors/{mentor}/book"): 9,
+    ("trainee", "/mentoring/mentors/{mentor}/book"): 6,
     ("mentor", "/mentoring/week"): 7,
     ("mentor", "/mentoring/sessions"): 8,
     ("mentor", "/sign-offs"): 9,

@@ -1,4 +1,5 @@
 """Booking, series, cancelling and rescheduling through the real app and database."""
+import re
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from core.db import utcnow
 from core.extensions import db
 from core.timezones import local_to_utc
+from curriculum.models import Module
 from mentoring import bookings as ops
 from mentoring.models import Booking, BookingSeries, BookingState
 from mentoring.slots import series_starts
@@ -90,6 +92,27 @@ def test_tampered_booking_input_is_refused_without_a_server_error(client, login_
     blank = post_booking(client, mentor, first_free(profile, trainee), topic="")
     assert blank.status_code == 200 and "Say in a few words what the session is about." in blank.text
     assert confirmed() == []
+
+
+def test_the_session_may_be_about_a_current_module_listed_by_title(client, login_as, pair):
+    mentor, trainee, profile = pair
+    retired = db.session.scalar(select(Module).where(Module.slug == "evidence-basics"))
+    retired.is_retired = True
+    db.session.add(Module(slug="advocacy", title="Advocacy in hearings"))  # the newest, first by title
+    db.session.commit()
+    current = db.session.scalars(select(Module).where(Module.is_retired.is_(False))).all()
+    assert len(current) == 2
+    login_as(trainee)
+    start = first_free(profile, trainee)
+    page = client.get(f"/mentoring/mentors/{mentor.id}/book", query_string={"length": 60, "start": start.isoformat()})
+    offered = re.findall(r'<option (?:selected )?value="(\d+)">([^<]*)</option>',
+                         re.search(r'<select [^>]*name="module_id".*?</select>', page.text, re.S).group(0))
+    assert offered == [("0", "No particular module")] + sorted(((str(m.id), m.title) for m in current),
+                                                                 key=lambda option: option[1])
+    refused = post_booking(client, mentor, start, module_id=retired.id)
+    assert refused.status_code == 200 and "Choose one of the options in the list." in refused.text
+    assert post_booking(client, mentor, start, module_id=current[0].id).status_code == 302
+    assert [booking.module_id for booking in confirmed()] == [current[0].id]
 
 
 def test_a_trainee_books_only_the_mentors_of_their_runs_and_a_leader_any_mentor(client, login_as, pair, make_user,
