@@ -1,6 +1,8 @@
 """The slot picker: a week of days with each free time one link from the confirmation page, in a zone of the viewer's choosing."""
+import html
 import re
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from core.timezones import local_to_utc
@@ -22,6 +24,15 @@ def test_each_free_time_is_a_link_to_the_confirmation_page(client, login_as, pai
     confirm = client.get(link)
     assert confirm.status_code == 200 and "Confirm your session" in confirm.text
     assert 'name="topic"' in confirm.text and 'name="module_id"' in confirm.text and 'id="meeting-place"' in confirm.text
+    slot_links = re.findall(r'class="[^"]*slot-link" href="([^"]+)"><time datetime="([^"]+)">', page)
+    assert len(slot_links) > 1
+    for href, when in slot_links:
+        url = urlsplit(html.unescape(href))
+        assert url.path == f"/mentoring/mentors/{mentor.id}/book"
+        assert parse_qs(url.query) == {"length": ["60"], "start": [when], "tz": ["Europe/London"]}
+    later = datetime.fromisoformat(slot_links[-1][1])
+    confirm = client.get(html.unescape(slot_links[-1][0])).text
+    assert "Confirm your session" in confirm and later.astimezone(ZoneInfo("Europe/London")).strftime("%a %-d %b %Y, %H:%M") in confirm
 
 
 def test_the_first_free_time_is_offered_from_an_empty_week(client, login_as, make_user, make_run, enrol,
