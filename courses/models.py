@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     Enum,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
@@ -186,10 +187,14 @@ class EnrolmentState(enum.Enum):
 
 class Enrolment(db.Model):
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("run_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "user_id"),
+        # seats taken are counted from the index alone (the catalogue counts every upcoming run's)
+        Index("ix_enrolments_run_id_state", "run_id", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     state: Mapped[EnrolmentState] = mapped_column(
         Enum(EnrolmentState, native_enum=False, length=16), index=True
