@@ -14,6 +14,8 @@ cached, and the request succeeds.
 import logging
 import secrets
 from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
 
 from markupsafe import Markup
 from redis.exceptions import RedisError
@@ -21,6 +23,7 @@ from redis.exceptions import RedisError
 from core.extensions import cache
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def new_version() -> str:
@@ -34,15 +37,27 @@ def fragment(key: str, render: Callable[[], str], timeout: int | None = None) ->
     return Markup(cached_text(key, render, timeout))
 
 
+def fragment_until(key: str, render: Callable[[], tuple[str, datetime | None]], now: datetime) -> Markup:
+    """Like `fragment`, for HTML that goes out of date at an instant its own data names (a list of what has not
+    ended yet): `render()` returns the HTML and that instant (None: none), and the HTML is served until then."""
+    html, _ = _cached(key, render, is_usable=lambda found: found[1] is None or now < found[1])
+    return Markup(html)
+
+
 def cached_text(key: str, build: Callable[[], str], timeout: int | None = None) -> str:
     """The text cached under `key` (a page fragment, a CSV download), or `build()`'s, cached there for `timeout`
     seconds (default CACHE_DEFAULT_TIMEOUT)."""
+    return _cached(key, build, timeout)
+
+
+def _cached(key: str, build: Callable[[], T], timeout: int | None = None,
+            is_usable: Callable[[T], bool] | None = None) -> T:
     try:
         found = cache.get(key)
     except RedisError as error:
         log.warning("cache unreachable, building %s: %s", key, error)
         return build()
-    if found is None:
+    if found is None or (is_usable is not None and not is_usable(found)):
         found = build()
         try:
             cache.set(key, found, timeout=timeout)

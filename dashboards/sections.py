@@ -2,11 +2,13 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask import render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.models import Invitation, Organisation, OrganisationState, User
 from certificates.operations import certificates_of
+from core.cache import fragment_until
 from core.db import utcnow
 from core.extensions import db
 from courses import structure
@@ -22,8 +24,11 @@ from modules.todo import todo_list
 from plans.access import can_assess
 from plans.assessments import activity_between, all_questions, assessments_of, confidence_change
 from plans.progress import step_todo_items
+from team.matrix_versions import matrix_version
 
 LIST_LIMIT = 10
+#: the team enrolments a leader's dashboard lists (the matrix and the project's page have them all)
+TEAM_LIMIT = 50
 
 
 def learner_section(user: User, sessions: list, now: datetime, zone: ZoneInfo) -> dict:
@@ -72,24 +77,35 @@ def learner_section(user: User, sessions: list, now: datetime, zone: ZoneInfo) -
             "todo_overdue": sum(item.is_overdue(now) for item in todo), "now": now}
 
 
-def leader_section(user: User) -> dict:
+def leader_section(user: User, now: datetime) -> dict:
     organisation = user.organisation
     if organisation is None:
         return {}
+    version = matrix_version(organisation.id)  # first: every fact read after it is at least as new
     member_count, open_invitations = db.session.execute(select(
         select(func.count(User.id)).where(User.organisation_id == organisation.id).scalar_subquery(),
         select(func.count(Invitation.id)).where(
             Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
             Invitation.revoked_at.is_(None)).scalar_subquery())).one()
+    return {"organisation": organisation, "member_count": member_count, "open_invitations": open_invitations,
+            "team_table": fragment_until(f"dashboards.team:{version}", lambda: _team_table(organisation, now), now)}
+
+
+def _team_table(organisation: Organisation, now: datetime) -> tuple[str, datetime | None]:
+    """The team's enrolments on runs not yet ended, as the leader's table, and when the first of those runs ends.
+
+    The same for every leader of the project: it shows what its matrix version (team.matrix_versions) is replaced
+    for (members, enrolments, runs, the curriculum), so it is cached under that version until that run ends.
+    """
     team_enrolments = db.session.scalars(
         select(Enrolment).join(Enrolment.user).join(Enrolment.run)
         .where(User.organisation_id == organisation.id, Enrolment.state != EnrolmentState.WITHDRAWN,
-               Run.ends_at > utcnow())
-        .order_by(Run.starts_at, User.display_name).limit(50)
+               Run.ends_at > now)
+        .order_by(Run.starts_at, User.display_name).limit(TEAM_LIMIT)
         .options(contains_eager(Enrolment.user), contains_eager(Enrolment.run).joinedload(Run.course))
     ).all()
-    return {"organisation": organisation, "member_count": member_count, "open_invitations": open_invitations,
-            "team_enrolments": team_enrolments}
+    html = render_template("dashboards/_team_enrolments.html", team_enrolments=team_enrolments)
+    return html, min((enrolment.run.ends_at for enrolment in team_enrolments), default=None)
 
 
 def mentor_section(user: User) -> dict:
@@ -129,7 +145,7 @@ def build(user: User, zone: ZoneInfo) -> dict:
     mentoring = mentoring_section(user, now)
     return {
         "learner": learner_section(user, mentoring["todo_sessions"], now, zone) if user.is_learner else None,
-        "leader": leader_section(user) if user.is_leader else None,
+        "leader": leader_section(user, now) if user.is_leader else None,
         "mentor": mentor_section(user) if user.is_mentor else None,
         "admin": admin_section() if user.is_admin else None,
         "mentoring": mentoring,

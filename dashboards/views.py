@@ -2,10 +2,15 @@
 from flask import render_template
 from flask_login import current_user, login_required
 
+from core.extensions import db
 from core.timezones import viewer_timezone
 from dashboards import sections
 
 
 @login_required
 def dashboard():
-    return render_template("dashboards/dashboard.html", **sections.build(current_user, viewer_timezone()))
+    shown = sections.build(current_user, viewer_timezone())
+    html = render_template("dashboards/dashboard.html", **shown)
+    if shown["leader"]:
+        db.session.commit()  # a project's first look gives it its matrix version (team.matrix_versions)
+    return html

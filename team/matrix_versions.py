@@ -9,7 +9,7 @@ How a cached matrix stays right:
   replaces the token of the organisation concerned, in the same transaction: a lesson read, a quiz attempt
   (started, submitted, graded, marked or regraded), a sign-off, an enrolment, and the member themselves
   (name, e-mail, roles, organisation, deactivation). A change to the curriculum (`Course`, `CourseModule`,
-  `Module`, `Lesson`, `Quiz`) or to a run (its course, its date or zone, which name it in the filter; a run
+  `Module`, `Lesson`, `Quiz`) or to a run (its course, its dates or zone, which name it in the filter; a run
   deleted) replaces every organisation's, and so does a bulk INSERT, UPDATE or DELETE through the session on
   any of these models, whose rows it cannot see.
 - A request reads the version before anything else, so the facts it reads afterwards are at least as new
@@ -45,8 +45,9 @@ _PROGRESS = {
 #: what of a member a matrix shows or chooses rows by
 _MEMBER_COLUMNS = ("organisation_id", "organisation", "display_name", "email", "is_active_account", "is_trainee",
                    "is_leader")
-#: what of a run the matrix shows: its modules (through its course), and its name in the filter
-_RUN_COLUMNS = ("course_id", "starts_at", "timezone")
+#: what of a run the matrix shows: its modules (through its course), and its name in the filter; and when it ends,
+#: which decides whether leaders' dashboards list it (dashboards.sections)
+_RUN_COLUMNS = ("course_id", "starts_at", "timezone", "ends_at")
 _CURRICULUM = (Course, CourseModule, Module, Lesson, Quiz)
 _WATCHED = (*_PROGRESS, User, Run, *_CURRICULUM)
 

@@ -1,7 +1,8 @@
 """Fragments kept in the cache (core/cache.py), on each backend the app runs with."""
 import logging
+from datetime import UTC, datetime, timedelta
 
-from core.cache import fragment, new_version
+from core.cache import fragment, fragment_until, new_version
 from core.extensions import cache
 
 
@@ -33,3 +34,32 @@ def test_without_redis_the_fragment_is_rendered_and_the_request_goes_on(app, cap
     finally:
         cache.init_app(app)
     assert "cache unreachable" in caplog.text
+
+
+def test_a_fragment_with_an_end_is_served_until_that_instant_and_built_again_from_then(app, cache_backend):
+    ends_at = datetime(2027, 3, 1, 12, tzinfo=UTC)
+    renders = []
+
+    def render():
+        renders.append(len(renders) + 1)
+        return f"<p>{renders[-1]}</p>", ends_at
+
+    with app.app_context():
+        assert fragment_until("runs", render, ends_at - timedelta(hours=1)) == "<p>1</p>"
+        assert fragment_until("runs", render, ends_at - timedelta(seconds=1)) == "<p>1</p>"
+        assert fragment_until("runs", render, ends_at) == "<p>2</p>"
+        assert fragment_until("runs", render, ends_at + timedelta(days=1)) == "<p>3</p>"
+
+
+def test_a_fragment_without_an_end_is_kept(app, cache_backend):
+    renders = []
+
+    def render():
+        renders.append(1)
+        return "<p>nothing ends</p>", None
+
+    with app.app_context():
+        for days in (0, 400):
+            assert fragment_until("runs", render, datetime(2027, 3, 1, tzinfo=UTC) + timedelta(days=days)) \
+                == "<p>nothing ends</p>"
+    assert renders == [1]
