@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import render_template
-from sqlalchemy import or_, select
+from sqlalchemy import Exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
@@ -214,6 +214,10 @@ def _tell_learner(learner: User, certificate: Certificate, text: str, template: 
         template, certificate=certificate, learner=learner,
         download_link=absolute_url("certificates.download_certificate", certificate_id=certificate.id),
         verify_link=absolute_url("certificates.verify_certificate", code=certificate.code)))
+
+
+def has_certificates(user_id: int) -> Exists:
+    return select(Certificate.id).where(Certificate.learner_id == user_id).exists()
 
 
 def certificates_of(user_id: int) -> list[dict]:

@@ -1,13 +1,15 @@
 """What each role's dashboard shows, gathered with a fixed number of queries."""
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import render_template
-from sqlalchemy import func, select
+from markupsafe import Markup
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.models import Invitation, Organisation, OrganisationState, User
-from certificates.operations import certificates_of
+from certificates.operations import certificates_of, has_certificates
 from core.cache import fragment_until
 from core.db import utcnow
 from core.extensions import db
@@ -15,29 +17,49 @@ from courses import structure
 from courses.enrolment import seats_taken
 from courses.models import Enrolment, EnrolmentState, Run, run_mentors
 from dashboards.mentoring import section as mentoring_section
-from events.checkin import attended_by
+from events.checkin import attended_by, has_attended
 from modules.attempts import standings_by_module
 from modules.completion import can_request_sign_off, gather, is_run_complete, module_state
 from modules.models import LessonRead
 from modules.progress import combined, lesson_progress, next_unread
 from modules.todo import todo_list
 from plans.access import can_assess
-from plans.assessments import activity_between, all_questions, assessments_of, confidence_change
-from plans.progress import step_todo_items
-from team.matrix_versions import matrix_version
+from plans.assessments import activity_between, all_questions, assessments_of, confidence_change, has_assessments
+from plans.progress import has_open_steps, step_todo_items
+from team.matrix_versions import matrix_version, token_column
 
 LIST_LIMIT = 10
 #: the team enrolments a leader's dashboard lists (the matrix and the project's page have them all)
 TEAM_LIMIT = 50
 
 
-def learner_section(user: User, sessions: list, now: datetime, zone: ZoneInfo) -> dict:
+class Holdings(NamedTuple):
+    """What the person has of what many people have none of (each list is read only when there is something in it),
+    and their project's matrix token (team.matrix_versions), which parts of the dashboard are cached under."""
+
+    open_plan_steps: bool
+    assessments: bool
+    event_check_ins: bool
+    certificates: bool
+    matrix_token: str | None
+
+
+def holdings(user: User) -> Holdings:
+    """One statement, where reading each list to find it empty would be one each."""
+    token = token_column(user.organisation_id) if user.organisation_id else literal(None)
+    return Holdings(*db.session.execute(select(has_open_steps(user.id), has_assessments(user.id),
+                                               has_attended(user.id), has_certificates(user.id), token)).one())
+
+
+def learner_section(user: User, sessions: list, now: datetime, zone: ZoneInfo, has: Holdings,
+                    version: str | None) -> dict:
     """The person's runs with each module's progress and state, their to-do list, quiz standings and certificates.
 
     The modules and lessons come from the cached structure (titles only: no lesson bodies), so this costs
-    enrolments, lessons read, two for the standings, one for the sign-offs, one for the learning plan's open steps
-    and one for certificates. `sessions`: the person's mentoring sessions the to-do list needs, read with the
-    mentoring section's; `zone`: the viewer's, in which a plan step's target day ends.
+    enrolments, lessons read, two for the standings, one for the sign-offs, and, when `has` them, one for the
+    learning plan's open steps and one for certificates. `sessions`: the person's mentoring sessions the to-do list
+    needs, read with the mentoring section's; `zone`: the viewer's, in which a plan step's target day ends;
+    `version`: their project's matrix version, read before all this (None without a project).
     """
     enrolments = db.session.scalars(
         select(Enrolment).join(Enrolment.run).where(Enrolment.user_id == user.id,
@@ -46,7 +68,6 @@ def learner_section(user: User, sessions: list, now: datetime, zone: ZoneInfo) -
     ).all()
     reads = db.session.execute(select(LessonRead.user_id, LessonRead.lesson_id, LessonRead.read_at)
                                .where(LessonRead.user_id == user.id)).all()
-    read_ids = {read.lesson_id for read in reads}
     course_modules = {enrolment.run.course_id: structure.course_modules(enrolment.run.course_id)
                       for enrolment in enrolments}
     all_modules = {cm.module_id: cm.module for modules in course_modules.values() for cm in modules}
@@ -54,34 +75,47 @@ def learner_section(user: User, sessions: list, now: datetime, zone: ZoneInfo) -
     facts = gather([user.id], list(all_modules.values()),
                    attempts=[attempt for standing in quizzes.values() for attempt in standing.attempts],
                    lesson_reads=reads)
+    facts = {module_id: facts[user.id, module_id] for module_id in all_modules}
+    held = [enrolment.run for enrolment in enrolments if enrolment.state is EnrolmentState.ENROLLED]
+    todo = todo_list(held, facts, quizzes, sessions, now,
+                     extra=step_todo_items(user.id, zone) if has.open_plan_steps else ())
+
+    def render_courses() -> tuple[str, datetime | None]:
+        runs = courses_progress(enrolments, course_modules, facts, {read.lesson_id for read in reads}, now)
+        next_opening = min((m["opens_at"] for run in runs for m in run["modules"] if not m["released"]), default=None)
+        return render_template("dashboards/_courses.html", runs=runs, quizzes=quizzes), next_opening
+
+    # "My courses" shows only what the matrix version is replaced for (enrolments, lessons read, attempts, sign-offs,
+    # runs, the curriculum) and dates in the viewer's zone: kept for this person and zone until a module opens.
+    courses = (fragment_until(f"dashboards.courses:{version}:{user.id}:{zone.key}", render_courses, now)
+               if version else Markup(render_courses()[0]))
+    return {"courses": courses, "has_runs": bool(enrolments), "todo": todo,
+            "todo_overdue": sum(item.is_overdue(now) for item in todo), "now": now,
+            "certificates": certificates_of(user.id) if has.certificates else []}
+
+
+def courses_progress(enrolments: list[Enrolment], course_modules: dict, facts: dict, read_ids: set[int],
+                     now: datetime) -> list[dict]:
+    """Each run the person holds or waits for a seat in, with its modules' progress, state and opening."""
     runs = []
     for enrolment in enrolments:
         run = enrolment.run
         modules = [
             {"module": cm.module, "released": run.is_released(cm.week, now), "opens_at": run.release_at(cm.week),
              "progress": lesson_progress([lesson.id for lesson in cm.module.lessons], read_ids),
-             "state": module_state(facts[user.id, cm.module_id]),
-             "can_request_sign_off": can_request_sign_off(facts[user.id, cm.module_id])}
+             "state": module_state(facts[cm.module_id]), "can_request_sign_off": can_request_sign_off(facts[cm.module_id])}
             for cm in course_modules[run.course_id]
         ]
         released = [m for m in modules if m["released"]]
         next_lesson = next(filter(None, (next_unread(m["module"].lessons, read_ids) for m in released)), None)
         runs.append({"enrolment": enrolment, "run": run, "modules": modules, "next_lesson": next_lesson,
                      "progress": combined(m["progress"] for m in modules),
-                     "is_complete": is_run_complete([facts[user.id, cm.module_id]
-                                                     for cm in course_modules[run.course_id]])})
-    held = [enrolment.run for enrolment in enrolments if enrolment.state is EnrolmentState.ENROLLED]
-    todo = todo_list(held, {module_id: facts[user.id, module_id] for module_id in all_modules}, quizzes,
-                     sessions, now, extra=step_todo_items(user.id, zone))
-    return {"runs": runs, "quizzes": quizzes, "certificates": certificates_of(user.id), "todo": todo,
-            "todo_overdue": sum(item.is_overdue(now) for item in todo), "now": now}
+                     "is_complete": is_run_complete([facts[cm.module_id] for cm in course_modules[run.course_id]])})
+    return runs
 
 
-def leader_section(user: User, now: datetime) -> dict:
+def leader_section(user: User, now: datetime, version: str) -> dict:
     organisation = user.organisation
-    if organisation is None:
-        return {}
-    version = matrix_version(organisation.id)  # first: every fact read after it is at least as new
     member_count, open_invitations = db.session.execute(select(
         select(func.count(User.id)).where(User.organisation_id == organisation.id).scalar_subquery(),
         select(func.count(Invitation.id)).where(
@@ -128,9 +162,9 @@ def admin_section() -> dict:
             "user_count": db.session.scalar(select(func.count(User.id)))}
 
 
-def plans_section(user: User) -> dict | None:
+def plans_section(user: User, has_assessments: bool) -> dict | None:
     """The person's needs assessments: confidence per topic, first and latest (None when they can take none)."""
-    assessments = assessments_of(user.id)
+    assessments = assessments_of(user.id) if has_assessments else []
     # Without an assessment of their own only a leader may take one (a trainee's is set up by their leader).
     if not assessments and not (user.is_leader and can_assess(user, user)):
         return None
@@ -141,14 +175,20 @@ def plans_section(user: User) -> dict | None:
 
 
 def build(user: User, zone: ZoneInfo) -> dict:
+    """Every section the person's roles call for, and whether their project was given its matrix version now (the
+    view then commits it)."""
     now = utcnow()
+    has = holdings(user)  # first: the matrix version it reads is no newer than the facts read after it
+    version = matrix_version(user.organisation_id, has.matrix_token) if user.organisation_id else None
     mentoring = mentoring_section(user, now)
     return {
-        "learner": learner_section(user, mentoring["todo_sessions"], now, zone) if user.is_learner else None,
-        "leader": leader_section(user, now) if user.is_leader else None,
+        "learner": learner_section(user, mentoring["todo_sessions"], now, zone, has, version)
+        if user.is_learner else None,
+        "leader": leader_section(user, now, version) if user.is_leader and version else None,
+        "gave_matrix_version": bool(version) and has.matrix_token is None,
         "mentor": mentor_section(user) if user.is_mentor else None,
         "admin": admin_section() if user.is_admin else None,
         "mentoring": mentoring,
-        "plans": plans_section(user),
-        "attended_events": attended_by(user.id),
+        "plans": plans_section(user, has.assessments),
+        "attended_events": attended_by(user.id) if has.event_check_ins else [],
     }

@@ -11,6 +11,6 @@ from dashboards import sections
 def dashboard():
     shown = sections.build(current_user, viewer_timezone())
     html = render_template("dashboards/dashboard.html", **shown)
-    if shown["leader"]:
-        db.session.commit()  # a project's first look gives it its matrix version (team.matrix_versions)
+    if shown["gave_matrix_version"]:
+        db.session.commit()
     return html

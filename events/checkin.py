@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Exists, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
@@ -157,6 +157,12 @@ class AttendedEvent:
 
     def is_past(self, now: datetime | None = None) -> bool:
         return (now or utcnow()) >= self.ends_at
+
+
+def has_attended(user_id: int) -> Exists:
+    """Whether `attended_by` has anything to list."""
+    return (select(EventCheckIn.id).join(EventRegistration, EventRegistration.id == EventCheckIn.registration_id)
+            .where(EventRegistration.user_id == user_id).exists())
 
 
 def attended_by(user_id: int) -> list[AttendedEvent]:

@@ -9,6 +9,7 @@ concurrent starts cannot both create an attempt; a partial unique index
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import render_template
 from sqlalchemy import select
@@ -25,7 +26,7 @@ from courses import structure
 from curriculum.models import Feedback, Question, Quiz
 from modules import analysis
 from modules.grading import attempts_left, deadline, draw_paper, is_passed, quiz_grade, totals
-from modules.models import Attempt, AttemptAnswer, AttemptState, QuizAdjustment, Regrade
+from modules.models import FINISHED_STATES, Attempt, AttemptAnswer, AttemptState, QuizAdjustment, Regrade
 from modules.signals import module_progressed
 
 
@@ -38,7 +39,7 @@ class Standing:
     """A trainee's position on one quiz, for the quiz page, the module page and the dashboard."""
 
     quiz: Quiz
-    attempts: list[Attempt] = field(default_factory=list)
+    attempts: list["Attempt | AttemptOutcome"] = field(default_factory=list)
     adjustment: QuizAdjustment | None = None
 
     @property
@@ -75,14 +76,37 @@ class Standing:
         return self.in_progress is None and self.left != 0
 
 
-def standings(user_id: int, quizzes) -> dict[int, Standing]:
-    """Each quiz's Standing for one trainee, in two queries whatever the number of quizzes."""
+class AttemptOutcome(NamedTuple):
+    """An attempt without its paper: what a standing shown among many (the dashboard's) needs, read as plain
+    columns rather than as Attempt objects."""
+
+    id: int
+    quiz_id: int
+    user_id: int
+    number: int
+    state: AttemptState
+    grade: float | None
+    submitted_at: datetime | None
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.state is AttemptState.IN_PROGRESS
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in FINISHED_STATES
+
+
+def standings(user_id: int, quizzes, outcomes_only: bool = False) -> dict[int, Standing]:
+    """Each quiz's Standing for one trainee, in two queries whatever the number of quizzes; `outcomes_only`: its
+    attempts as AttemptOutcome rows."""
     result = {quiz.id: Standing(quiz) for quiz in quizzes}
     if not result:
         return result
-    for attempt in db.session.scalars(select(Attempt).where(Attempt.user_id == user_id,
-                                                            Attempt.quiz_id.in_(list(result)))
-                                      .order_by(Attempt.number)):
+    query = (select(*(getattr(Attempt, name) for name in AttemptOutcome._fields)) if outcomes_only
+             else select(Attempt)).where(Attempt.user_id == user_id, Attempt.quiz_id.in_(list(result)))
+    rows = db.session.execute(query.order_by(Attempt.number))
+    for attempt in (map(AttemptOutcome._make, rows) if outcomes_only else rows.scalars()):
         result[attempt.quiz_id].attempts.append(attempt)
     for adjustment in db.session.scalars(select(QuizAdjustment).where(QuizAdjustment.user_id == user_id,
                                                                       QuizAdjustment.quiz_id.in_(list(result)))):
@@ -91,10 +115,10 @@ def standings(user_id: int, quizzes) -> dict[int, Standing]:
 
 
 def standings_by_module(user_id: int, module_ids) -> dict[int, Standing]:
-    """Standing on each module's quiz (keyed by module id), for pages that list modules; the quizzes' settings
-    come from the cached structure."""
+    """Standing on each module's quiz (keyed by module id), for pages that list modules, with the attempts' outcomes
+    only; the quizzes' settings come from the cached structure."""
     quizzes = [quiz for quiz in (structure.module(module_id).quiz for module_id in module_ids) if quiz is not None]
-    by_quiz = standings(user_id, quizzes)
+    by_quiz = standings(user_id, quizzes, outcomes_only=True)
     return {quiz.module_id: by_quiz[quiz.id] for quiz in quizzes}
 
 

@@ -1,7 +1,7 @@
 """Saving needs assessments and comparing them. Flush only; views commit."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
@@ -28,6 +28,10 @@ def assessments_of(person_id: int) -> list[Assessment]:
     """A person's assessments, oldest first."""
     return list(db.session.scalars(select(Assessment).where(Assessment.person_id == person_id)
                                    .order_by(Assessment.taken_at, Assessment.id)))
+
+
+def has_assessments(person_id: int) -> Exists:
+    return select(Assessment.id).where(Assessment.person_id == person_id).exists()
 
 
 def latest_assessment(person_id: int) -> Assessment | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Exists, Select, select
 
 from core.db import utcnow
 from core.extensions import db
@@ -99,14 +99,23 @@ def plan_progress(plan: Plan, today: date) -> PlanProgress:
 OPEN_STEPS_LIMIT = 20
 
 
+def _open_steps(person_id: int) -> Select:
+    return (select(PlanItem).join(PlanItem.plan)
+            .where(Plan.person_id == person_id, PlanItem.kind != PlanItemKind.MODULE, PlanItem.done_at.is_(None),
+                   PlanItem.target_on.is_not(None)))
+
+
+def has_open_steps(person_id: int) -> Exists:
+    """Whether `step_todo_items` has anything to list: for a page that asks first, with other such questions in one
+    statement."""
+    return _open_steps(person_id).exists()
+
+
 def step_todo_items(person_id: int, zone: ZoneInfo) -> list[TodoItem]:
     """The goals and action points of the person's plan that are not done and have a target date, as to-do items due
     at the end of that day in `zone` (one query; modules are on the to-do list by their runs already)."""
-    steps = db.session.scalars(
-        select(PlanItem).join(PlanItem.plan)
-        .where(Plan.person_id == person_id, PlanItem.kind != PlanItemKind.MODULE, PlanItem.done_at.is_(None),
-               PlanItem.target_on.is_not(None))
-        .order_by(PlanItem.target_on, PlanItem.position).limit(OPEN_STEPS_LIMIT)).all()
+    steps = db.session.scalars(_open_steps(person_id).order_by(PlanItem.target_on, PlanItem.position)
+                               .limit(OPEN_STEPS_LIMIT)).all()
     return [TodoItem(kind=TodoKind.PLAN_STEP, action=step.kind.value, title=step.title, endpoint="plans.show_plan",
                      params={"person_id": person_id, "_anchor": f"item-{step.id}"},
                      due_at=end_of_day(step.target_on, zone), context="Your learning plan") for step in steps]

@@ -20,7 +20,7 @@ How a cached matrix stays right:
 
 SQL run past the session (`text()`, a bare connection) is not seen: call `record_change_for_all()` after it.
 """
-from sqlalchemy import event, inspect, literal, or_, select, true
+from sqlalchemy import ScalarSelect, event, inspect, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -52,10 +52,16 @@ _CURRICULUM = (Course, CourseModule, Module, Lesson, Quiz)
 _WATCHED = (*_PROGRESS, User, Run, *_CURRICULUM)
 
 
-def matrix_version(organisation_id: int) -> str:
+def matrix_version(organisation_id: int, token: str | None = None) -> str:
     """"<organisation>:<its matrix token>:<this process's curriculum token>": what every key of its cached matrix
-    starts with. Read it before the facts the matrix shows (the caller commits: see `matrix_token`)."""
-    return f"{organisation_id}:{matrix_token(organisation_id)}:{structure.current().token}"
+    starts with. Read it before the facts the matrix shows (the caller commits: see `matrix_token`). `token`: the
+    organisation's, when the caller read it with other things (`token_column`)."""
+    return f"{organisation_id}:{token or matrix_token(organisation_id)}:{structure.current().token}"
+
+
+def token_column(organisation_id: int) -> ScalarSelect:
+    """The organisation's token as a column, to read in one statement with other things (None when it has none)."""
+    return select(MatrixVersion.token).where(MatrixVersion.organisation_id == organisation_id).scalar_subquery()
 
 
 def matrix_token(organisation_id: int) -> str:
