@@ -1,7 +1,8 @@
 """The mentoring part of the dashboard, in a fixed number of queries."""
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import or_, select, union_all
+from sqlalchemy import Select, bindparam, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from accounts.models import User
@@ -20,18 +21,8 @@ def section(user: User, now: datetime) -> dict | None:
     union, then their rows with both people."""
     if not (user.is_learner or user.is_mentor):
         return None
-    confirmed = Booking.state == BookingState.CONFIRMED
-    upcoming = (select(Booking.id).where(confirmed, or_(Booking.learner_id == user.id, Booking.mentor_id == user.id),
-                                         Booking.ends_at >= now).order_by(Booking.starts_at).limit(LIST_LIMIT))
-    with_action_points = (select(Booking.id).where(confirmed, Booking.learner_id == user.id,
-                                                   Booking.action_points != "")
-                          .order_by(Booking.starts_at.desc()).limit(LIST_LIMIT))
-    for_todo = (select(Booking.id).where(confirmed, Booking.learner_id == user.id, Booking.starts_at >= now - SESSIONS_SINCE)
-                .order_by(Booking.starts_at).limit(TODO_SESSIONS_LIMIT))
-    ids = union_all(upcoming.subquery().select(), with_action_points.subquery().select(),
-                    for_todo.subquery().select()).subquery()
-    bookings = db.session.scalars(select(Booking).where(Booking.id.in_(select(ids.c.id)))
-                                  .options(joinedload(Booking.mentor), joinedload(Booking.learner))).unique().all()
+    bookings = db.session.scalars(_bookings_query(), {"user_id": user.id, "now": now,
+                                                      "since": now - SESSIONS_SINCE}).unique().all()
     return {
         "upcoming": sorted((b for b in bookings if b.ends_at >= now and user.id in (b.learner_id, b.mentor_id)),
                            key=lambda b: b.starts_at)[:LIST_LIMIT],
@@ -41,3 +32,21 @@ def section(user: User, now: datetime) -> dict | None:
                                 key=lambda b: b.starts_at)[:TODO_SESSIONS_LIMIT],
     }
 
+
+@cache
+def _bookings_query() -> Select:
+    """Built once per process, with parameters (building it costs more than running it)."""
+    user_id, confirmed = bindparam("user_id"), Booking.state == BookingState.CONFIRMED
+    upcoming = (select(Booking.id).where(confirmed, or_(Booking.learner_id == user_id, Booking.mentor_id == user_id),
+                                         Booking.ends_at >= bindparam("now"))
+                .order_by(Booking.starts_at).limit(LIST_LIMIT))
+    with_action_points = (select(Booking.id).where(confirmed, Booking.learner_id == user_id,
+                                                   Booking.action_points != "")
+                          .order_by(Booking.starts_at.desc()).limit(LIST_LIMIT))
+    for_todo = (select(Booking.id).where(confirmed, Booking.learner_id == user_id,
+                                         Booking.starts_at >= bindparam("since"))
+                .order_by(Booking.starts_at).limit(TODO_SESSIONS_LIMIT))
+    ids = union_all(upcoming.subquery().select(), with_action_points.subquery().select(),
+                    for_todo.subquery().select()).subquery()
+    return (select(Booking).where(Booking.id.in_(select(ids.c.id)))
+            .options(joinedload(Booking.mentor), joinedload(Booking.learner)))

@@ -1,11 +1,12 @@
 """What each role's dashboard shows, gathered with a fixed number of queries."""
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import render_template
 from markupsafe import Markup
-from sqlalchemy import func, literal, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.models import Invitation, Organisation, OrganisationState, User
@@ -46,9 +47,40 @@ class Holdings(NamedTuple):
 
 def holdings(user: User) -> Holdings:
     """One statement, where reading each list to find it empty would be one each."""
-    token = token_column(user.organisation_id) if user.organisation_id else literal(None)
-    return Holdings(*db.session.execute(select(has_open_steps(user.id), has_assessments(user.id),
-                                               has_attended(user.id), has_certificates(user.id), token)).one())
+    return Holdings(*db.session.execute(_holdings_query(), {"user_id": user.id,
+                                                            "organisation_id": user.organisation_id}).one())
+
+
+# The dashboard's statements are built once per process, with parameters: building a statement costs a request
+# more Python than running it.
+@cache
+def _holdings_query() -> Select:
+    user_id = bindparam("user_id")
+    return select(has_open_steps(user_id), has_assessments(user_id), has_attended(user_id), has_certificates(user_id),
+                  token_column(bindparam("organisation_id")))
+
+
+@cache
+def _team_counts_query() -> Select:
+    organisation_id = bindparam("organisation_id")
+    return select(
+        select(func.count(User.id)).where(User.organisation_id == organisation_id).scalar_subquery(),
+        select(func.count(Invitation.id)).where(
+            Invitation.organisation_id == organisation_id, Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None)).scalar_subquery())
+
+
+@cache
+def _enrolments_query() -> Select:
+    return (select(Enrolment).join(Enrolment.run)
+            .where(Enrolment.user_id == bindparam("user_id"), Enrolment.state != EnrolmentState.WITHDRAWN)
+            .order_by(Run.starts_at).options(contains_eager(Enrolment.run).joinedload(Run.course)))
+
+
+@cache
+def _reads_query() -> Select:
+    return select(LessonRead.user_id, LessonRead.lesson_id, LessonRead.read_at).where(
+        LessonRead.user_id == bindparam("user_id"))
 
 
 def learner_section(user: User, sessions: list, now: datetime, zone: ZoneInfo, has: Holdings,
@@ -61,13 +93,8 @@ def learner_section(user: User, sessions: list, now: datetime, zone: ZoneInfo, h
     needs, read with the mentoring section's; `zone`: the viewer's, in which a plan step's target day ends;
     `version`: their project's matrix version, read before all this (None without a project).
     """
-    enrolments = db.session.scalars(
-        select(Enrolment).join(Enrolment.run).where(Enrolment.user_id == user.id,
-                                                    Enrolment.state != EnrolmentState.WITHDRAWN)
-        .order_by(Run.starts_at).options(contains_eager(Enrolment.run).joinedload(Run.course))
-    ).all()
-    reads = db.session.execute(select(LessonRead.user_id, LessonRead.lesson_id, LessonRead.read_at)
-                               .where(LessonRead.user_id == user.id)).all()
+    enrolments = db.session.scalars(_enrolments_query(), {"user_id": user.id}).all()
+    reads = db.session.execute(_reads_query(), {"user_id": user.id}).all()
     course_modules = {enrolment.run.course_id: structure.course_modules(enrolment.run.course_id)
                       for enrolment in enrolments}
     all_modules = {cm.module_id: cm.module for modules in course_modules.values() for cm in modules}
@@ -116,11 +143,8 @@ def courses_progress(enrolments: list[Enrolment], course_modules: dict, facts: d
 
 def leader_section(user: User, now: datetime, version: str) -> dict:
     organisation = user.organisation
-    member_count, open_invitations = db.session.execute(select(
-        select(func.count(User.id)).where(User.organisation_id == organisation.id).scalar_subquery(),
-        select(func.count(Invitation.id)).where(
-            Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None)).scalar_subquery())).one()
+    member_count, open_invitations = db.session.execute(_team_counts_query(),
+                                                        {"organisation_id": organisation.id}).one()
     return {"organisation": organisation, "member_count": member_count, "open_invitations": open_invitations,
             "team_table": fragment_until(f"dashboards.team:{version}", lambda: _team_table(organisation, now), now)}
 

@@ -9,10 +9,11 @@ concurrent starts cannot both create an attempt; a partial unique index
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple
 
 from flask import render_template
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import EmailNotice, User
@@ -103,15 +104,24 @@ def standings(user_id: int, quizzes, outcomes_only: bool = False) -> dict[int, S
     result = {quiz.id: Standing(quiz) for quiz in quizzes}
     if not result:
         return result
-    query = (select(*(getattr(Attempt, name) for name in AttemptOutcome._fields)) if outcomes_only
-             else select(Attempt)).where(Attempt.user_id == user_id, Attempt.quiz_id.in_(list(result)))
-    rows = db.session.execute(query.order_by(Attempt.number))
+    attempts_query, adjustments_query = _standings_queries(outcomes_only)
+    parameters = {"user_id": user_id, "quiz_ids": list(result)}
+    rows = db.session.execute(attempts_query, parameters)
     for attempt in (map(AttemptOutcome._make, rows) if outcomes_only else rows.scalars()):
         result[attempt.quiz_id].attempts.append(attempt)
-    for adjustment in db.session.scalars(select(QuizAdjustment).where(QuizAdjustment.user_id == user_id,
-                                                                      QuizAdjustment.quiz_id.in_(list(result)))):
+    for adjustment in db.session.scalars(adjustments_query, parameters):
         result[adjustment.quiz_id].adjustment = adjustment
     return result
+
+
+@cache
+def _standings_queries(outcomes_only: bool) -> tuple[Select, Select]:
+    """Built once per process, with parameters: pages that list many quizzes would otherwise spend more on building
+    them than on running them."""
+    user_id, quiz_ids = bindparam("user_id"), bindparam("quiz_ids", expanding=True)
+    attempts = select(*(getattr(Attempt, name) for name in AttemptOutcome._fields)) if outcomes_only else select(Attempt)
+    return (attempts.where(Attempt.user_id == user_id, Attempt.quiz_id.in_(quiz_ids)).order_by(Attempt.number),
+            select(QuizAdjustment).where(QuizAdjustment.user_id == user_id, QuizAdjustment.quiz_id.in_(quiz_ids)))
 
 
 def standings_by_module(user_id: int, module_ids) -> dict[int, Standing]:
