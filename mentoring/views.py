@@ -106,9 +106,9 @@ def book_slot(mentor_id: int):
     start = parse_start(request.values.get("start")) if request.values.get("start") else None
     if request.values.get("start") and start is None:
         abort(400)
-    form = BookingForm()
+    form = BookingForm() if start is not None else None  # the week of free times has no booking form
     problem, status = None, 200
-    if start is not None and form.validate_on_submit():
+    if form is not None and form.validate_on_submit():
         options = dict(topic=form.topic.data.strip(), agenda=form.agenda.data or "",
                        module_id=form.module_id.data or None, request_key=form.request_key.data or None)
         try:
