@@ -49,4 +49,5 @@ def _bookings_query() -> Select:
     ids = union_all(upcoming.subquery().select(), with_action_points.subquery().select(),
                     for_todo.subquery().select()).subquery()
     return (select(Booking).where(Booking.id.in_(select(ids.c.id)))
-            .options(joinedload(Booking.mentor), joinedload(Booking.learner)))
+            .options(joinedload(Booking.mentor).load_only(User.display_name),
+                     joinedload(Booking.learner).load_only(User.display_name)))
