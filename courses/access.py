@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from core.db import utcnow
 from core.extensions import db
 from courses.models import CourseModule, Enrolment, EnrolmentState, Run, run_mentors
+from courses.structure import ModuleInfo
 from curriculum.models import Module
 
 
@@ -30,7 +31,7 @@ def _seats(user_id: int) -> Select:
     return (select(Run, CourseModule.week, CourseModule.module_id).join(Enrolment, Enrolment.run_id == Run.id)
             .join(CourseModule, CourseModule.course_id == Run.course_id)
             .where(Enrolment.user_id == user_id, Enrolment.state == EnrolmentState.ENROLLED)
-            .options(selectinload(Run.course)))
+            .options(joinedload(Run.course, innerjoin=True)))
 
 
 def seats_with_module(user_id: int, module_id: int) -> list[tuple[Run, int | None]]:
@@ -45,7 +46,7 @@ def can_preview_modules(user) -> bool:
     return user.is_authenticated and (user.is_admin or user.is_mentor)
 
 
-def module_access(user, module: Module, now: datetime | None = None) -> ModuleAccess:
+def module_access(user, module: Module | ModuleInfo, now: datetime | None = None) -> ModuleAccess:
     """Who may read a module's lessons: enrolled learners once released; mentors and admins to preview."""
     if not user.is_authenticated:
         return ModuleAccess(False, False)
@@ -63,7 +64,7 @@ def module_access(user, module: Module, now: datetime | None = None) -> ModuleAc
 def readable_module_ids(user, now: datetime | None = None) -> set[int] | None:
     """The modules whose lessons `user` may read, as `module_access` decides for each; None means every module.
 
-    One query (and one for the runs' courses) whatever the number of modules, for lists such as search results.
+    One query whatever the number of modules, for lists such as search results.
     """
     if not user.is_authenticated:
         return set()

@@ -173,6 +173,12 @@ def listed_course(slug: str) -> CourseInfo | None:
     return next((course for course in current().listed_courses() if course.slug == slug), None)
 
 
+def listed_module(slug: str) -> ModuleInfo | None:
+    """The module under `slug` unless retired (an unknown slug never reloads the copy, as for `listed_course`)."""
+    return next((module for module in current().modules.values() if module.slug == slug and not module.is_retired),
+                None)
+
+
 def invalidate() -> None:
     _Cache.structure = None
 

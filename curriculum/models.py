@@ -9,7 +9,7 @@ import enum
 from datetime import date, datetime
 
 from markupsafe import Markup
-from sqlalchemy import JSON, Date, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, utcnow
@@ -124,10 +124,10 @@ class Lesson(db.Model):
 
     module: Mapped[Module] = relationship(back_populates="lessons")
 
-    @property
-    def safe_html(self) -> Markup:
-        """The stored HTML, sanitised by nh3 when it was rendered at content load."""
-        return Markup(self.html)
+    @staticmethod
+    def safe_html(lesson_id: int) -> Markup:
+        """A lesson's stored HTML, sanitised by nh3 when it was rendered at content load."""
+        return Markup(db.session.scalar(select(Lesson.html).where(Lesson.id == lesson_id)))
 
 
 class Quiz(db.Model):

@@ -7,8 +7,9 @@ from core.db import utcnow
 from core.extensions import db
 from core.permissions import require
 from core.timezones import viewer_timezone
+from courses import structure
 from courses.access import module_access
-from curriculum.models import Module
+from curriculum.models import Lesson, Module
 from mentoring.bookings import module_notes
 from modules.attempts import standings
 from modules.completion import can_request_sign_off, gather, module_state
@@ -50,7 +51,9 @@ def show_module(slug: str):
 
 
 def show_lesson(slug: str, lesson_slug: str):
-    module = module_or_404(slug)
+    module = structure.listed_module(slug)
+    if module is None:
+        abort(404)
     lessons = module.lessons
     lesson = next((item for item in lessons if item.slug == lesson_slug), None)
     if lesson is None:
@@ -72,6 +75,7 @@ def show_lesson(slug: str, lesson_slug: str):
         previous_lesson=lessons[index - 1] if index > 0 else None,
         next_lesson=lessons[index + 1] if index + 1 < len(lessons) else None,
         position=index + 1, progress=lesson_progress([item.id for item in lessons], read_ids),
+        body=Lesson.safe_html(lesson.id),
     )
 
 

@@ -1,4 +1,5 @@
 """Fixtures: the real app on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+import copy
 import email
 import itertools
 import os
@@ -283,6 +284,15 @@ def curriculum(db, fixture_curriculum):
     apply_curriculum(fixture_curriculum)
     _db.session.commit()
     return fixture_curriculum
+
+
+@pytest.fixture
+def edited_curriculum(fixture_curriculum):
+    """The fixture curriculum for a test to change (then load with apply_curriculum); put back afterwards."""
+    courses, modules = fixture_curriculum.courses, fixture_curriculum.modules
+    fixture_curriculum.courses, fixture_curriculum.modules = copy.deepcopy(courses), copy.deepcopy(modules)
+    yield fixture_curriculum
+    fixture_curriculum.courses, fixture_curriculum.modules = courses, modules
 
 
 @pytest.fixture

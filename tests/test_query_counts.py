@@ -61,8 +61,8 @@ BUDGETS = {
     ("leader", "/dashboard"): 7,
     ("mentor", "/dashboard"): 6,
     ("admin", "/dashboard"): 8,
-    ("trainee", "/modules/appeals-basics"): 16,  # with the talks about the module (tests/events/test_media.py)
-    ("trainee", "/modules/appeals-basics/lessons/01-routes"): 9,
+    ("trainee", "/modules/appeals-basics"): 15,  # with the talks about the module (tests/events/test_media.py)
+    ("trainee", "/modules/appeals-basics/lessons/01-routes"): 5,  # the module and its lessons from the structure
     ("admin", "/admin/runs"): 7,
     ("admin", "/admin/users"): 4,
     ("leader", "/organisations/{organisation}"): 5,
@@ -73,7 +73,7 @@ BUDGETS = {
     ("leader", "/organisations/{organisation}/behind-schedule"): 7,
     ("admin", "/admin/matrix"): 4,
     ("mentor", "/runs/{run}"): 13,
-    ("trainee", "/modules/appeals-basics/quiz"): 10,
+    ("trainee", "/modules/appeals-basics/quiz"): 9,
     ("trainee", "/attempts/{in_progress}?page=1"): 8,
     ("trainee", "/attempts/{attempt}/review"): 10,
     ("mentor", "/attempts/{attempt}/review"): 13,

@@ -3,24 +3,12 @@ and that a content load (a new title, a retired course or module) shows on them 
 import re
 from datetime import timedelta
 
-import pytest
-
 from courses.loader import apply_curriculum
 from courses.models import EnrolmentState
 
 
 def _course_titles(html: str) -> list[str]:
     return re.findall(r'<h2 class="h4 card-title"><a href="/courses/[^"]+">([^<]+)</a>', html)
-
-
-@pytest.fixture
-def edited_curriculum(fixture_curriculum):
-    """Lets a test change the fixture curriculum (then loaded with apply_curriculum); puts it back afterwards."""
-    courses, modules = fixture_curriculum.courses, fixture_curriculum.modules
-    fixture_curriculum.courses = [dict(course) for course in courses]
-    fixture_curriculum.modules = [dict(module) for module in modules]
-    yield fixture_curriculum
-    fixture_curriculum.courses, fixture_curriculum.modules = courses, modules
 
 
 def test_the_catalogue_lists_each_course_with_its_modules_runs_and_seats(client, make_run, make_user, enrol):

@@ -113,3 +113,35 @@ def test_pages_that_list_lessons_never_load_their_bodies(client, login_as, make_
         with count_queries() as queries:
             assert client.get(url).status_code == 200
         assert not [statement for statement in queries if "lessons.body" in statement], url
+
+
+def test_a_content_load_shows_on_the_lesson_page_at_once(client, db, login_as, make_user, make_run, enrol,
+                                                          edited_curriculum):
+    from courses.loader import apply_curriculum
+
+    enrol(make_run(), login_as(make_user("trainee")))
+    assert "Routes of appeal" in client.get("/modules/appeals-basics/lessons/02-unsafe").get_data(as_text=True)
+    appeals = next(module for module in edited_curriculum.modules if module["slug"] == "appeals-basics")
+    appeals["title"] = "Appeals, revised"
+    appeals["lessons"] = appeals["lessons"][1:]  # retires 01-routes
+    appeals["lessons"][0].update(title="The unsafe test, revised", html="<p>Revised page</p>")
+    apply_curriculum(edited_curriculum)
+    db.session.commit()
+    assert client.get("/modules/appeals-basics/lessons/01-routes").status_code == 404
+    page = client.get("/modules/appeals-basics/lessons/02-unsafe").get_data(as_text=True)
+    assert "<title>The unsafe test, revised · Appeals, revised" in page and "Lesson 1 of 1" in page
+    assert "<p>Revised page</p>" in page and 'rel="prev"' not in page and "Routes of appeal" not in page
+
+
+def test_a_retired_module_s_lessons_are_404_even_to_mentors(client, db, login_as, make_user, curriculum,
+                                                          edited_curriculum):
+    from courses.loader import apply_curriculum
+
+    login_as(make_user("mentor"))
+    assert client.get("/modules/evidence-basics/lessons/01-identification").status_code == 200
+    edited_curriculum.modules = [module for module in edited_curriculum.modules if module["slug"] == "appeals-basics"]
+    edited_curriculum.courses = [course for course in edited_curriculum.courses if course["slug"] == "appeals-workshop"]
+    apply_curriculum(edited_curriculum)
+    db.session.commit()
+    assert client.get("/modules/evidence-basics/lessons/01-identification").status_code == 404
+    assert client.get("/modules/appeals-basics/lessons/01-routes").status_code == 200
