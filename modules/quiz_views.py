@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
 from core.cache import fragment
@@ -52,8 +52,9 @@ def _quiz_of(module) -> Quiz:
 
 def _attempt_or_404(attempt_id: int) -> Attempt:
     attempt = db.session.scalar(select(Attempt).where(Attempt.id == attempt_id).options(
-        selectinload(Attempt.quiz).selectinload(Quiz.module), selectinload(Attempt.user),
-        selectinload(Attempt.answers).selectinload(AttemptAnswer.question)))
+        joinedload(Attempt.quiz, innerjoin=True).joinedload(Quiz.module, innerjoin=True),
+        joinedload(Attempt.user, innerjoin=True),
+        selectinload(Attempt.answers).joinedload(AttemptAnswer.question, innerjoin=True)))
     if attempt is None:
         abort(404)
     return attempt

@@ -74,9 +74,9 @@ BUDGETS = {
     ("admin", "/admin/matrix"): 4,
     ("mentor", "/runs/{run}"): 13,
     ("trainee", "/modules/appeals-basics/quiz"): 9,
-    ("trainee", "/attempts/{in_progress}?page=1"): 8,
-    ("trainee", "/attempts/{attempt}/review"): 10,
-    ("mentor", "/attempts/{attempt}/review"): 13,
+    ("trainee", "/attempts/{in_progress}?page=1"): 4,  # the attempt joins its quiz, module and trainee
+    ("trainee", "/attempts/{attempt}/review"): 6,
+    ("mentor", "/attempts/{attempt}/review"): 9,
     ("mentor", "/marking"): 8,
     ("admin", "/admin/quizzes/{quiz}/analysis"): 3,  # its report from the cache (7 statements to render it)
     ("admin", "/admin/quizzes/{quiz}/analysis?attempts=all"): 3,
