@@ -52,8 +52,7 @@ def _quiz_of(module) -> Quiz:
 
 def _attempt_or_404(attempt_id: int) -> Attempt:
     attempt = db.session.scalar(select(Attempt).where(Attempt.id == attempt_id).options(
-        joinedload(Attempt.quiz, innerjoin=True).joinedload(Quiz.module, innerjoin=True),
-        joinedload(Attempt.user, innerjoin=True),
+        joinedload(Attempt.quiz, innerjoin=True), joinedload(Attempt.user, innerjoin=True),
         selectinload(Attempt.answers).joinedload(AttemptAnswer.question, innerjoin=True)))
     if attempt is None:
         abort(404)
@@ -255,7 +254,8 @@ def review_attempt(attempt_id: int):
                      or _run_closed_for(attempt.user_id, quiz.module_id))
     answers_after_pass = quiz.show_answers is ShowAnswers.AFTER_PASS
     show_answers = is_staff or quiz.show_answers is ShowAnswers.ALWAYS or (answers_after_pass and standing.is_passed)
-    return render_template("modules/quiz/review_attempt.html", attempt=attempt, quiz=quiz, standing=standing,
+    return render_template("modules/quiz/review_attempt.html", attempt=attempt, quiz=quiz,
+                           module=structure.module(quiz.module_id), standing=standing,
                            show_feedback=show_feedback, show_answers=show_answers,
                            answers_after_pass=answers_after_pass, types=QUESTION_TYPES,
                            is_staff=is_staff, can_mark=[row for row in attempt.answers if row.can_mark(current_user)],

@@ -193,6 +193,8 @@ def test_review_shows_right_answers_only_once_passed(client, trainee, configure)
     configure(written=False)
     failed = answer_all(client, start(client), right=False)
     review = client.get(f"/attempts/{failed.id}/review").text
+    assert '<a href="/modules/appeals-basics">Appeals basics</a>' in review
+    assert '<a href="/modules/appeals-basics/quiz">Quiz</a>' in review
     assert "Score:" in review and "Right answer:" not in review
     assert "The right answers show once you have passed" in review
     answer_all(client, start(client), right=True)
