@@ -7,10 +7,9 @@ concurrent starts cannot both create an attempt; a partial unique index
 (one IN_PROGRESS attempt per trainee and quiz) backs that up in the schema.
 """
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cache
-from typing import NamedTuple
 
 from flask import render_template
 from sqlalchemy import Select, bindparam, select
@@ -27,7 +26,7 @@ from courses import structure
 from curriculum.models import Feedback, Question, Quiz
 from modules import analysis
 from modules.grading import attempts_left, deadline, draw_paper, is_passed, quiz_grade, totals
-from modules.models import FINISHED_STATES, Attempt, AttemptAnswer, AttemptState, QuizAdjustment, Regrade
+from modules.models import Attempt, AttemptAnswer, AttemptState, AttemptStates, QuizAdjustment, Regrade
 from modules.signals import module_progressed
 
 
@@ -77,7 +76,8 @@ class Standing:
         return self.in_progress is None and self.left != 0
 
 
-class AttemptOutcome(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class AttemptOutcome(AttemptStates):
     """An attempt without its paper: what a standing shown among many (the dashboard's) needs, read as plain
     columns rather than as Attempt objects."""
 
@@ -89,14 +89,6 @@ class AttemptOutcome(NamedTuple):
     grade: float | None
     submitted_at: datetime | None
 
-    @property
-    def is_in_progress(self) -> bool:
-        return self.state is AttemptState.IN_PROGRESS
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state in FINISHED_STATES
-
 
 def standings(user_id: int, quizzes, outcomes_only: bool = False) -> dict[int, Standing]:
     """Each quiz's Standing for one trainee, in two queries whatever the number of quizzes; `outcomes_only`: its
@@ -107,7 +99,7 @@ def standings(user_id: int, quizzes, outcomes_only: bool = False) -> dict[int, S
     attempts_query, adjustments_query = _standings_queries(outcomes_only)
     parameters = {"user_id": user_id, "quiz_ids": list(result)}
     rows = db.session.execute(attempts_query, parameters)
-    for attempt in (map(AttemptOutcome._make, rows) if outcomes_only else rows.scalars()):
+    for attempt in ((AttemptOutcome(*row) for row in rows) if outcomes_only else rows.scalars()):
         result[attempt.quiz_id].attempts.append(attempt)
     for adjustment in db.session.scalars(adjustments_query, parameters):
         result[adjustment.quiz_id].adjustment = adjustment
@@ -119,7 +111,8 @@ def _standings_queries(outcomes_only: bool) -> tuple[Select, Select]:
     """Built once per process, with parameters: pages that list many quizzes would otherwise spend more on building
     them than on running them."""
     user_id, quiz_ids = bindparam("user_id"), bindparam("quiz_ids", expanding=True)
-    attempts = select(*(getattr(Attempt, name) for name in AttemptOutcome._fields)) if outcomes_only else select(Attempt)
+    attempts = (select(*(getattr(Attempt, column.name) for column in fields(AttemptOutcome))) if outcomes_only
+                else select(Attempt))
     return (attempts.where(Attempt.user_id == user_id, Attempt.quiz_id.in_(quiz_ids)).order_by(Attempt.number),
             select(QuizAdjustment).where(QuizAdjustment.user_id == user_id, QuizAdjustment.quiz_id.in_(quiz_ids)))
 

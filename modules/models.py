@@ -45,7 +45,19 @@ FINISHED_STATES = (AttemptState.GRADED, AttemptState.MARKED)
 DEADLINE_GRACE_SECONDS = 10
 
 
-class Attempt(db.Model):
+class AttemptStates:
+    """What an attempt's `state` says: for Attempt rows and for lighter reads of them (modules.attempts)."""
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.state is AttemptState.IN_PROGRESS
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in FINISHED_STATES
+
+
+class Attempt(AttemptStates, db.Model):
     """One trainee's sitting of a quiz: the paper drawn for it, its answers and its grade."""
 
     __tablename__ = "quiz_attempts"
@@ -81,14 +93,6 @@ class Attempt(db.Model):
     user: Mapped["User"] = relationship()  # noqa: F821
     answers: Mapped[list["AttemptAnswer"]] = relationship(
         back_populates="attempt", order_by="AttemptAnswer.position", cascade="all, delete-orphan")
-
-    @property
-    def is_in_progress(self) -> bool:
-        return self.state is AttemptState.IN_PROGRESS
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state in FINISHED_STATES
 
     def is_overdue(self, now: datetime) -> bool:
         return self.deadline_at is not None and now > self.deadline_at

@@ -18,15 +18,21 @@ def _trainee(make_organisation, make_user, name="Tara Trainee", **flags):
     return make_user("trainee", organisation=make_organisation(), name=name, **flags)
 
 
-def test_lessons_read_a_quiz_taken_and_a_sign_off_show_at_once(client, login_as, make_organisation, make_user,
-                                                                make_run, enrol, cache_backend):
-    trainee = _trainee(make_organisation, make_user)
+def _read_one_of_two_lessons(client, login_as, trainee, make_run, enrol) -> Module:
+    """Enrol the trainee on the workshop, show their dashboard (cached from then on), then read its first lesson."""
     enrol(make_run(course_slug="appeals-workshop", starts_in=-timedelta(hours=1)), trainee)
     login_as(trainee)
     assert "0 of 2 lessons read" in _courses(client.get("/dashboard").text)
     module = db.session.scalar(db.select(Module).where(Module.slug == "appeals-basics"))
     db.session.add(LessonRead(user_id=trainee.id, lesson_id=module.lessons[0].id))
     db.session.commit()
+    return module
+
+
+def test_lessons_read_a_quiz_taken_and_a_sign_off_show_at_once(client, login_as, make_organisation, make_user,
+                                                                make_run, enrol, cache_backend):
+    trainee = _trainee(make_organisation, make_user)
+    module = _read_one_of_two_lessons(client, login_as, trainee, make_run, enrol)
     courses = _courses(client.get("/dashboard").text)
     assert "1 of 2 lessons read" in courses and "Not started" in courses
     attempt = Attempt(quiz_id=module.quiz.id, user_id=trainee.id, number=1, seed=1, started_at=utcnow())
@@ -101,11 +107,5 @@ def test_people_of_one_project_each_see_their_own(client, login_as, make_organis
 
 def test_a_person_without_a_project_is_shown_their_courses_uncached(client, login_as, make_user, make_run, enrol,
                                                                     cache_backend):
-    trainee = make_user("trainee")
-    enrol(make_run(course_slug="appeals-workshop", starts_in=-timedelta(hours=1)), trainee)
-    login_as(trainee)
-    assert "0 of 2 lessons read" in _courses(client.get("/dashboard").text)
-    module = db.session.scalar(db.select(Module).where(Module.slug == "appeals-basics"))
-    db.session.add(LessonRead(user_id=trainee.id, lesson_id=module.lessons[0].id))
-    db.session.commit()
+    _read_one_of_two_lessons(client, login_as, make_user("trainee"), make_run, enrol)
     assert "1 of 2 lessons read" in _courses(client.get("/dashboard").text)
