@@ -1,16 +1,20 @@
 """Database helpers shared by every area: UTC timestamps, row locking, and side effects bound to a transaction."""
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import DateTime, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.types import TypeDecorator
 
 from core.extensions import MAX_INT, MIN_INT, db  # noqa: F401  the INTEGER range, for forms and URLs
+
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -84,6 +88,23 @@ def include_object(obj, name: str | None, type_: str, reflected: bool, compare_t
 def paginate(query):
     """The page of `query` the request asks for (`?page=`), PAGE_SIZE rows long: every list pages alike."""
     return db.paginate(query, per_page=current_app.config["PAGE_SIZE"])
+
+
+def add_or_find(row: T, find: Callable[[], T | None], attach: Callable[[T], object] | None = None) -> tuple[T, bool]:
+    """Save `row`, whose unique request key stops a form sent twice: it is attached to the session (`attach`, by
+    default `session.add`) and flushed in a savepoint, giving (row, True). When the key is taken (the same form,
+    sent twice at once, got there first) the savepoint rolls back and the first one's row, `find()`'s, is given
+    instead: (that row, False)."""
+    try:
+        with db.session.begin_nested():
+            (attach or db.session.add)(row)
+            db.session.flush()
+    except IntegrityError:
+        found = find()
+        if found is None:
+            raise
+        return found, False
+    return row, True
 
 
 def insert_if_absent(model, **values) -> bool:

@@ -11,11 +11,11 @@ import filetype
 from flask import url_for
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.models import User
 from core import audit
+from core.db import add_or_find
 from core.extensions import db
 from core.uploads import CheckedFile, UploadError, UploadFolder, check_file
 from curriculum.models import Module
@@ -123,19 +123,17 @@ def add_material(session: EventSession, kind: MaterialKind, label: str, request_
     existing = _by_request_key(request_key)
     if existing is not None:
         return existing
-    material = SessionMaterial(kind=kind, label=label, url=url, request_key=request_key)
-    try:
-        with db.session.begin_nested():
-            if slides is not None:  # in the savepoint: if it rolls back, the file goes with it
-                material.file_name, material.file_type = slides.name, slides.content_type
-                material.file_size, material.file_key = len(slides.data), slides_folder.store(slides.data)
-            session.materials.append(material)
-            db.session.flush()
-    except IntegrityError:
-        existing = _by_request_key(request_key)
-        if existing is None:
-            raise
-        return existing
+
+    def attach(material: SessionMaterial) -> None:
+        if slides is not None:  # in the savepoint: if it rolls back, the file goes with it
+            material.file_name, material.file_type = slides.name, slides.content_type
+            material.file_size, material.file_key = len(slides.data), slides_folder.store(slides.data)
+        session.materials.append(material)
+
+    material, is_new = add_or_find(SessionMaterial(kind=kind, label=label, url=url, request_key=request_key),
+                                   lambda: _by_request_key(request_key), attach)
+    if not is_new:
+        return material
     audit.record("event.material_add", actor=by, detail={"event_id": session.event_id, "session_id": session.id,
                                                           "material_id": material.id, "kind": kind.value})
     return material

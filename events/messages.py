@@ -9,11 +9,11 @@ only; views commit.
 from flask import render_template
 from markupsafe import Markup
 from sqlalchemy import exists, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
 from core import audit
+from core.db import add_or_find
 from core.extensions import db
 from core.mail import queue_mail
 from core.markdown import render_markdown
@@ -67,17 +67,12 @@ def send_message(event: Event, audience: MessageAudience, subject: str, body: st
     people = db.session.scalars(select(User).join(EventRegistration, EventRegistration.user_id == User.id)
                                 .where(EventRegistration.event_id == event.id, _in_audience(audience))
                                 .order_by(User.id)).all()
-    message = EventMessage(event_id=event.id, sent_by_id=by.id, audience=audience, subject=subject, body=body,
-                           recipients=len(people), request_key=request_key)
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-            db.session.flush()
-    except IntegrityError:
-        existing = _by_request_key(request_key)
-        if existing is None:
-            raise
-        return existing, False
+    message, is_new = add_or_find(
+        EventMessage(event_id=event.id, sent_by_id=by.id, audience=audience, subject=subject, body=body,
+                     recipients=len(people), request_key=request_key),
+        lambda: _by_request_key(request_key))
+    if not is_new:
+        return message, False
     for person in people:
         text, html = _letter(event, person.display_name, body, by)
         queue_mail(person.email, f"{subject} ({event.title})", text, html=str(html))

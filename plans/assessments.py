@@ -2,10 +2,10 @@
 from dataclasses import dataclass
 
 from sqlalchemy import Exists, func, select
-from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
 from core import audit
+from core.db import add_or_find
 from core.extensions import db
 from curriculum.models import Quiz
 from mentoring.models import Attendance, Booking, BookingState
@@ -53,17 +53,11 @@ def save_assessment(person: User, by: User, answers: dict, ratings: dict, reques
     existing = _by_request_key(person.id, request_key)
     if existing is not None:
         return existing
-    assessment = Assessment(person_id=person.id, taken_by_id=by.id, answers=answers, ratings=ratings,
-                            request_key=request_key)
-    try:
-        with db.session.begin_nested():
-            db.session.add(assessment)
-            db.session.flush()
-    except IntegrityError:
-        existing = _by_request_key(person.id, request_key)
-        if existing is None:
-            raise
-        return existing
+    assessment, is_new = add_or_find(
+        Assessment(person_id=person.id, taken_by_id=by.id, answers=answers, ratings=ratings, request_key=request_key),
+        lambda: _by_request_key(person.id, request_key))
+    if not is_new:
+        return assessment
     audit.record("assessment.save", actor=by, subject=person, detail={"assessment_id": assessment.id})
     return assessment
 
